@@ -1,0 +1,66 @@
+"""Turn a source's `RawListing` into the contract's `Listing`. Pure: no I/O, no clock, no globals.
+
+Each concern lives in its own module (salary, location, seniority, skills, text, classify); this
+function only wires them together, structured values first and free text second.
+"""
+
+from __future__ import annotations
+
+from aggregator import dedup
+from aggregator.model import Listing, RawListing
+from aggregator.normalise import classify, location, salary, seniority, skills, text
+
+__all__ = ["normalise"]
+
+
+def normalise(raw: RawListing) -> Listing:
+    """The normalised form of one raw listing."""
+    title = text.tidy(text.html_to_text(raw.title)) if raw.title else ""
+    company = text.tidy(raw.company) if raw.company else None
+    description_html = text.sanitise_html(raw.description_html) if raw.description_html else None
+    if raw.description_text:
+        description_text = text.tidy_block(raw.description_text)
+    elif raw.description_html:
+        description_text = text.html_to_text(raw.description_html)
+    else:
+        description_text = None
+    location_raw = text.tidy(raw.location_raw) if raw.location_raw else None
+
+    pay = salary.from_structured(raw.salary_min, raw.salary_max, raw.salary_currency, raw.salary_period)
+    if pay is None and raw.salary_text:
+        pay = salary.parse_salary(raw.salary_text, default_currency=raw.salary_currency)
+    where = location.parse_location(location_raw, places=raw.places, remote=raw.remote, title=title)
+    found_skills = skills.extract_skills(title, raw.tags, description_text or "")
+    level = seniority.seniority(title, hint=raw.seniority, text=description_text or "")
+    kind = seniority.employment_type(raw.employment_type, title=title)
+
+    listing = Listing(
+        source=raw.source,
+        external_id=raw.external_id,
+        url=text.canonical_url(raw.url),
+        apply_url=text.canonical_url(raw.apply_url),
+        title=title,
+        company=company or None,
+        location_raw=location_raw or None,
+        locations=list(where.locations),
+        remote=where.remote,
+        employment_type=kind,
+        seniority=level,
+        salary_min=pay.min if pay else None,
+        salary_max=pay.max if pay else None,
+        salary_currency=pay.currency if pay else None,
+        salary_period=pay.period if pay else None,
+        salary_annual_min=pay.annual_min if pay else None,
+        salary_annual_max=pay.annual_max if pay else None,
+        skills=found_skills,
+        description_text=description_text or None,
+        description_html=description_html or None,
+        posted_at=text.parse_date(raw.posted_at),
+        python_backend=classify.is_python_backend(title, found_skills, raw.tags, description_text or ""),
+        remote_regions=list(where.remote_regions),
+        utc_offset_min=where.utc_offset_min,
+        utc_offset_max=where.utc_offset_max,
+        tags=[t for t in (text.tidy(tag) for tag in raw.tags) if t],
+    )
+    listing.fingerprint = dedup.fingerprint(listing)
+    return listing

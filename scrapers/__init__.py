@@ -1,0 +1,1 @@
+"""Getting bytes politely, and turning each source's bytes into raw listings."""

@@ -1,0 +1,66 @@
+"""Remotive's public API (software-dev category, Python search).
+
+Terms: credit Remotive and link back to the listing URL; listings are delayed 24 h; at most a few
+calls a day (more than 2 a minute is blocked); no passing listings on to Google Jobs / LinkedIn.
+"""
+
+from __future__ import annotations
+
+from typing import Any, ClassVar
+
+from aggregator.errors import ParseError
+from aggregator.model import RawListing
+from scrapers.sources._json import load_json, text_field
+from scrapers.sources.base import Defaults, Page, ParseContext
+
+
+class Remotive:
+    name: ClassVar[str] = "remotive"
+    defaults: ClassVar[Defaults] = Defaults(
+        url="https://remotive.com/api/remote-jobs?category=software-dev&search=python",
+        every="6h",
+        rate=0.02,
+        burst=1,
+        content_types=("application/json",),
+        max_pages=1,
+    )
+
+    def parse(self, payload: bytes, ctx: ParseContext) -> Page:
+        document = load_json(payload, self.name)
+        if not isinstance(document, dict) or not isinstance(document.get("jobs"), list):
+            raise ParseError("remotive: expected an object with a 'jobs' list")
+        page = Page()
+        for index, item in enumerate(document["jobs"]):
+            try:
+                page.listings.append(self._listing(item))
+            except (KeyError, TypeError, ValueError) as exc:
+                page.warnings.append(f"remotive: item {index} skipped: {exc}")
+        return page
+
+    def _listing(self, item: Any) -> RawListing:
+        if not isinstance(item, dict):
+            raise TypeError("not an object")
+        external_id = text_field(item, "id")
+        title = text_field(item, "title")
+        if not external_id or not title:
+            raise ValueError("no id or title")
+        tags = [t for t in item.get("tags") or [] if isinstance(t, str)]
+        company = text_field(item, "company_name")
+        return RawListing(
+            source=self.name,
+            external_id=external_id,
+            title=title,
+            url=text_field(item, "url"),
+            company=None if company in (None, "N/A") else company,
+            location_raw=text_field(item, "candidate_required_location"),
+            remote=True,
+            employment_type=text_field(item, "job_type"),
+            salary_text=text_field(item, "salary"),
+            tags=tags,
+            description_html=text_field(item, "description"),
+            posted_at=text_field(item, "publication_date"),
+            raw=item,
+        )
+
+
+SOURCE = Remotive()

@@ -1,24 +1,481 @@
-"""Cross-source deduplication: the fingerprint and the near-duplicate decision. Pure. (Minimal first version.)"""
+"""Cross-source deduplication: the exact fingerprint and the near-duplicate decision. Pure, no I/O.
+
+Two layers, cheapest first:
+
+* `fingerprint(listing)` is an exact key (stored in a unique column): a hash of the normalised
+  company, the normalised title and a coarse location ("remote" or the first stated country). It
+  catches the common case, the same ad re-formatted by another board, with one index lookup.
+* `is_same_job(a, b)` decides the rest on `Candidate`s, small precomputed summaries of a listing:
+  companies must match, titles must be fuzzy-similar *and* compatible (Senior never merges with
+  Junior, Backend never with Frontend, "II" never with "III"), locations must not contradict, and the
+  descriptions weigh in: a high overlap rescues a loosely similar title, a clearly different text
+  vetoes an identical one.
+
+Description overlap is measured by a bottom-k sketch of hashed word 5-shingles, which estimates
+both Jaccard similarity and containment (how much of the shorter text the longer holds) — the
+latter because boards truncate descriptions or wrap them in their own boilerplate.
+"""
 
 from __future__ import annotations
 
 import hashlib
 import re
+import unicodedata
+from collections.abc import Iterable, Sequence
+
+import msgspec
+from rapidfuzz import fuzz
 
 from aggregator.model import Listing
 
-_NON_ALNUM = re.compile(r"[^a-z0-9]+")
+__all__ = [
+    "Candidate",
+    "candidate",
+    "company_key",
+    "description_similarity",
+    "find_duplicate",
+    "fingerprint",
+    "is_same_job",
+    "make_candidate",
+    "similarity",
+    "title_key",
+]
+
+# ---------------------------------------------------------------------------------------------
+# Text folding shared by the keys.
+
+
+def _fold(text: str) -> str:
+    """Lower case without accents ("Zürich" -> "zurich"), so boards that drop diacritics agree."""
+    decomposed = unicodedata.normalize("NFKD", text)
+    return "".join(ch for ch in decomposed if not unicodedata.combining(ch)).lower()
+
+
+_WORD = re.compile(r"[a-z0-9]+")
+
+# ---------------------------------------------------------------------------------------------
+# Company key.
+
+_LEGAL_SUFFIXES = frozenset(
+    "inc incorporated llc llp lp ltd limited plc gmbh mbh ag kg ug sas sa sarl srl spa bv nv corp "
+    "corporation co company oy ab as aps pty pte holdings".split()
+)
+_DOMAIN_TAIL = re.compile(r"\.(?:io|com|ai|co|dev|net|org|app|tech)\s*$")
 
 
 def company_key(name: str | None) -> str:
-    return _NON_ALNUM.sub(" ", (name or "").lower()).strip()
+    """The comparable form of a company name: "The ACME, Inc." and "acme.io" both give "acme".
+
+    Folds case and accents, drops punctuation, a leading "The", a domain tail and trailing legal
+    forms (Inc, LLC, GmbH & Co. KG, …). An empty or missing name gives "".
+    """
+    text = _DOMAIN_TAIL.sub("", _fold(name or "").strip())
+    # Dots and apostrophes join ("B.V." -> "bv", "O'Neil" -> "oneil"); other punctuation separates.
+    text = re.sub(r"[.'’`]", "", text).replace("&", " and ")
+    words = _WORD.findall(text)
+    if words and words[0] == "the" and len(words) > 1:
+        words = words[1:]
+    while len(words) > 1 and (words[-1] in _LEGAL_SUFFIXES or words[-1] == "and"):
+        words.pop()
+    return " ".join(words)
+
+
+# ---------------------------------------------------------------------------------------------
+# Title key.
+
+#: Words that mark a title segment as remote/location noise wherever they appear in it.
+_NOISE = frozenset(
+    "remote remotely hybrid onsite wfh anywhere worldwide global globally distributed telecommute "
+    "relocation relocate visa sponsorship timezone timezones homeoffice".split()
+)
+#: Places, regions and filler: a title segment made only of these is a location, not a team.
+_PLACE_WORDS = frozenset(
+    # countries and country codes (not "it", "ai": those are job words)
+    "us usa u s america american united states kingdom uk gb britain great england scotland wales "
+    "ireland canada mexico brazil argentina chile colombia peru uruguay germany deutschland france "
+    "spain portugal italy netherlands holland belgium luxembourg switzerland austria poland czechia "
+    "czech republic slovakia hungary romania bulgaria greece croatia serbia slovenia ukraine estonia "
+    "latvia lithuania finland sweden norway denmark iceland turkey israel egypt nigeria kenya south "
+    "africa india pakistan bangladesh singapore malaysia indonesia philippines vietnam thailand japan "
+    "korea china taiwan hong kong australia new zealand nz uae emirates saudi arabia qatar "
+    "de fr nl es pt pl se ch at ie dk fi no be cz ro br mx ca au in jp sg il "
+    # regions, time zones
+    "emea europe european eu eea apac asia pacific latam latin americas north central east west "
+    "western eastern middle nordics nordic dach benelux cet cest est edt pst pdt pt et ct mt gmt utc "
+    "bst ist "
+    # cities
+    "berlin munich munchen hamburg frankfurt cologne koln stuttgart dusseldorf leipzig dresden vienna "
+    "wien zurich geneva basel bern paris lyon marseille toulouse lille nantes bordeaux london "
+    "manchester edinburgh glasgow bristol cambridge oxford leeds birmingham belfast dublin cork "
+    "amsterdam rotterdam utrecht eindhoven hague brussels antwerp ghent madrid barcelona valencia "
+    "seville lisbon porto milan milano rome turin copenhagen stockholm gothenburg oslo helsinki "
+    "tallinn riga vilnius warsaw krakow wroclaw gdansk prague brno budapest bucharest sofia athens "
+    "istanbul kyiv kiev lviv tel aviv jerusalem haifa york nyc san francisco sf bay los angeles la "
+    "seattle portland austin dallas houston denver boulder chicago boston atlanta miami washington dc "
+    "philadelphia pittsburgh toronto vancouver montreal ottawa waterloo calgary sao paulo rio buenos "
+    "aires santiago bogota lima bangalore bengaluru hyderabad pune chennai mumbai delhi gurgaon noida "
+    "tokyo seoul shanghai beijing shenzhen sydney melbourne brisbane auckland wellington cape town "
+    "johannesburg nairobi lagos cairo dubai "
+    # US states most often named in titles
+    "california texas florida colorado massachusetts oregon illinois georgia virginia carolina "
+    "ny tx wa ma co il ga fl nc va nj pa ut az mn "
+    # filler and employment-form noise that never tells two roles apart
+    "and or only based area greater metro city region in the hq office offices within from any "
+    "location locations multiple country countries state states hours overlap full time fulltime "
+    "permanent ft "
+    # gender tags: (m/w/d), (f/m/x), (H/F), (all genders)
+    "m w f d x h n div divers diverse all gender genders gn".split()
+)
+_GENDER_SLASHES = re.compile(r"\(?\b[mwfdxh]\s*/\s*[mwfdxh](?:\s*/\s*(?:[mwfdxh]|div(?:ers)?)\b)?\)?")
+_PHRASES = [
+    (re.compile(r"\b(?:100\s*%\s*|fully\s+|full[- ])remote\b"), " remote "),
+    (re.compile(r"\bon[- ]site\b"), " onsite "),
+    (re.compile(r"\bwork(?:ing)?\s+from\s+home\b"), " wfh "),
+    (re.compile(r"\bhome[- ]office\b"), " homeoffice "),
+    (re.compile(r"\btime[- ]zones?\b"), " timezone "),
+    (re.compile(r"\b(back|front|full)[- ]?(end|stack)\b"), r" \1\2 "),
+    (re.compile(r"c\+\+"), " cpp "),
+    (re.compile(r"c#"), " csharp "),
+    (re.compile(r"\.net\b"), " dotnet "),
+    (re.compile(r"\bnode\.?js\b"), " nodejs "),
+]
+_PARENTHETICAL = re.compile(r"[(\[{]([^()\[\]{}]*)[)\]}]")
+_SEGMENT_BREAK = re.compile(r"\s+[-–—/]\s+|[|,@·•–—]|\s-\s*$")
+_ABBREVIATIONS = {
+    "sr": "senior", "snr": "senior", "sen": "senior", "jr": "junior", "jnr": "junior",
+    "eng": "engineer", "engr": "engineer", "dev": "developer", "devs": "developers",
+    "swe": "software engineer", "sde": "software engineer", "sw": "software", "mgr": "manager",
+    "ml": "machine learning",
+    "1": "i", "2": "ii", "3": "iii", "4": "iv", "5": "v",
+}
+#: Standalone words dropped anywhere in a title: they say where, not what.
+_DROP_ANYWHERE = frozenset({"remote", "remotely", "hybrid", "onsite", "wfh", "telecommute"})
+
+
+def _is_noise(segment: str) -> bool:
+    """Whether a bracketed or trailing title segment is location/remote/gender noise."""
+    words = _WORD.findall(segment)
+    if not words:
+        return True
+    if any(word in _NOISE for word in words):
+        return True
+    return all(w in _PLACE_WORDS or w.isdigit() for w in words) and not all(w.isdigit() for w in words)
 
 
 def title_key(title: str) -> str:
-    return _NON_ALNUM.sub(" ", title.lower()).strip()
+    """The comparable form of a job title: "Sr. Python Eng (Remote) - Berlin" gives "senior python engineer".
+
+    Expands abbreviations, drops location, remote and gender noise in brackets or trailing segments
+    ("(Remote)", "- Remote, US", "| Berlin", "(m/w/d)"), and keeps everything that tells roles apart:
+    seniority, specialisation, team and level ("II"), even in brackets.
+    """
+    # "Engineer @ Acme": what follows an at-sign names the employer, never the role.
+    text = _GENDER_SLASHES.sub(" ", _fold(title)).split(" @ ")[0]
+    for pattern, replacement in _PHRASES:
+        text = pattern.sub(replacement, text)
+    # Brackets: noise goes, content stays ("Engineer (Payments)" is a team, "(Remote)" is not).
+    previous = None
+    while previous != text:
+        previous = text
+        text = _PARENTHETICAL.sub(lambda m: " " if _is_noise(m.group(1)) else f" , {m.group(1)} ", text)
+    segments = _SEGMENT_BREAK.split(text)
+    while len(segments) > 1 and _is_noise(segments[-1]):
+        segments.pop()
+    segments = [s for s in segments if not (len(segments) > 1 and not _WORD.search(s))]
+    words: list[str] = []
+    for word in _WORD.findall(" ".join(segments)):
+        if word in _DROP_ANYWHERE:
+            continue
+        words.extend(_ABBREVIATIONS.get(word, word).split())
+    return " ".join(words)
+
+
+# ---------------------------------------------------------------------------------------------
+# Fingerprint.
+
+#: Bumped whenever a key function changes meaning: stored fingerprints must then be recomputed.
+_FINGERPRINT_VERSION = "1"
+
+
+def _location_key(listing: Listing) -> str:
+    """"remote" for remote roles, else the first stated country (lower case), else ""."""
+    if listing.remote == "remote":
+        return "remote"
+    for place in listing.locations:
+        if place.country:
+            return place.country.lower()
+    return ""
 
 
 def fingerprint(listing: Listing) -> str:
-    country = listing.locations[0].country if listing.locations else ""
-    basis = "|".join([company_key(listing.company), title_key(listing.title), listing.remote or "", country or ""])
-    return hashlib.sha256(basis.encode()).hexdigest()[:32]
+    """The exact cross-source key: a hash of company key, title key and coarse location key.
+
+    Coarse on purpose (no city, no region): a hash that changed whenever one board added a city
+    would miss the duplicates it exists for. Finer distinctions are `is_same_job`'s job.
+    """
+    basis = "\x1f".join(
+        [_FINGERPRINT_VERSION, company_key(listing.company), title_key(listing.title), _location_key(listing)]
+    )
+    return hashlib.blake2b(basis.encode(), digest_size=16).hexdigest()
+
+
+# ---------------------------------------------------------------------------------------------
+# Candidates: what the near-duplicate decision compares.
+
+_SKETCH_SIZE = 128
+_SHINGLE = 5
+_MASK63 = (1 << 63) - 1  # fits a signed 64-bit column (bigint[])
+
+_SENIORITY = {
+    "intern": "intern", "internship": "intern", "trainee": "intern", "apprentice": "intern",
+    "junior": "junior", "graduate": "junior", "entry": "junior", "mid": "mid", "intermediate": "mid",
+    "senior": "senior", "staff": "staff", "principal": "principal", "distinguished": "principal",
+    "lead": "lead", "head": "head", "director": "director", "vp": "vp", "chief": "chief",
+}
+_LEVELS = frozenset({"i", "ii", "iii", "iv", "v", "l1", "l2", "l3", "l4", "l5", "l6", "l7"})
+_SPECIALISMS = {
+    "backend": "backend", "frontend": "frontend", "fullstack": "fullstack", "mobile": "mobile",
+    "ios": "ios", "android": "android", "embedded": "embedded", "data": "data", "ml": "ml",
+    "machine": "ml", "devops": "devops", "sre": "sre", "reliability": "sre", "security": "security",
+    "qa": "qa", "test": "qa", "testing": "qa", "platform": "platform", "infrastructure": "infrastructure",
+    "infra": "infrastructure", "cloud": "cloud", "analytics": "data",
+}
+_ROLES = {
+    "engineer": "build", "developer": "build", "programmer": "build", "developers": "build",
+    "engineers": "build", "architect": "architect", "manager": "manager", "scientist": "scientist",
+    "analyst": "analyst", "designer": "designer", "consultant": "consultant", "administrator": "admin",
+    "recruiter": "recruiter", "writer": "writer", "advocate": "advocate", "tester": "qa",
+}
+
+
+class Candidate(msgspec.Struct, frozen=True, kw_only=True):
+    """What the near-duplicate decision needs of one listing, computed once (and serialisable).
+
+    `sketch` holds the smallest hashes of the description's word 5-shingles (63-bit ints, sorted);
+    `shingles` is how many distinct shingles the description had (0: no description).
+    """
+
+    company: str
+    title: str
+    remote: str | None = None
+    countries: frozenset[str] = frozenset()
+    cities: frozenset[str] = frozenset()
+    seniority: frozenset[str] = frozenset()
+    levels: frozenset[str] = frozenset()
+    specialisms: frozenset[str] = frozenset()
+    roles: frozenset[str] = frozenset()
+    sketch: tuple[int, ...] = ()
+    shingles: int = 0
+
+
+#: Local names of cities boards spell either way; cities compare in English.
+_CITY_ALIASES = {
+    "wien": "vienna", "munchen": "munich", "koln": "cologne", "praha": "prague", "warszawa": "warsaw",
+    "lisboa": "lisbon", "milano": "milan", "roma": "rome", "torino": "turin", "bruxelles": "brussels",
+    "brussel": "brussels", "kobenhavn": "copenhagen", "geneve": "geneva",
+    "den haag": "the hague", "sevilla": "seville", "nurnberg": "nuremberg",
+    "goteborg": "gothenburg", "new york city": "new york", "nyc": "new york", "sf": "san francisco",
+}
+
+
+def _city_key(city: str) -> str:
+    key = " ".join(_WORD.findall(_fold(city)))
+    return _CITY_ALIASES.get(key, key)
+
+
+def _shingle_sketch(text: str | None) -> tuple[tuple[int, ...], int]:
+    words = _WORD.findall(_fold(text or ""))
+    if not words:
+        return (), 0
+    grams = {" ".join(words[i : i + _SHINGLE]) for i in range(max(1, len(words) - _SHINGLE + 1))}
+    hashes = {int.from_bytes(hashlib.blake2b(g.encode(), digest_size=8).digest(), "big") & _MASK63 for g in grams}
+    return tuple(sorted(hashes)[:_SKETCH_SIZE]), len(hashes)
+
+
+def _facets(words: Sequence[str], table: dict[str, str]) -> frozenset[str]:
+    return frozenset(table[w] for w in words if w in table)
+
+
+def make_candidate(
+    *, title: str, company: str | None, remote: str | None = None, countries: Iterable[str] = (),
+    cities: Iterable[str] = (), description: str | None = None,
+) -> Candidate:
+    """A candidate from plain values (what the storage layer reads back from a job row)."""
+    key = title_key(title)
+    words = key.split()
+    sketch, shingles = _shingle_sketch(description)
+    return Candidate(
+        company=company_key(company),
+        title=key,
+        remote=remote,
+        countries=frozenset(c.upper() for c in countries if c),
+        cities=frozenset(filter(None, (_city_key(c) for c in cities if c))),
+        seniority=_facets(words, _SENIORITY),
+        levels=frozenset(w for w in words if w in _LEVELS),
+        specialisms=_facets(words, _SPECIALISMS),
+        roles=_facets(words, _ROLES),
+        sketch=sketch,
+        shingles=shingles,
+    )
+
+
+def candidate(listing: Listing) -> Candidate:
+    """The candidate of a normalised listing."""
+    return make_candidate(
+        title=listing.title,
+        company=listing.company,
+        remote=listing.remote,
+        countries=(p.country for p in listing.locations if p.country),
+        cities=(p.city for p in listing.locations if p.city),
+        description=listing.description_text,
+    )
+
+
+# ---------------------------------------------------------------------------------------------
+# Similarities.
+
+
+def description_similarity(a: Candidate, b: Candidate) -> float | None:
+    """Estimated containment of the shorter description in the longer, in [0, 1]; None if either is missing.
+
+    From bottom-k sketches: the k smallest hashes of the union sample it uniformly, the share of
+    them present in both estimates Jaccard J, and |A∩B| = J(|A|+|B|)/(1+J).
+    """
+    if not a.shingles or not b.shingles:
+        return None
+    union = sorted(set(a.sketch) | set(b.sketch))[:_SKETCH_SIZE]
+    both = set(a.sketch) & set(b.sketch)
+    jaccard = sum(1 for h in union if h in both) / len(union)
+    common = jaccard * (a.shingles + b.shingles) / (1 + jaccard)
+    return min(1.0, common / min(a.shingles, b.shingles))
+
+
+def _title_similarity(a: Candidate, b: Candidate) -> float:
+    if a.title == b.title:
+        return 1.0
+    return max(fuzz.token_sort_ratio(a.title, b.title), 0.9 * fuzz.token_set_ratio(a.title, b.title)) / 100
+
+
+def _company_similarity(a: Candidate, b: Candidate) -> float:
+    if not a.company or not b.company:
+        return 0.0
+    joined_a, joined_b = a.company.replace(" ", ""), b.company.replace(" ", "")
+    if joined_a == joined_b:
+        return 1.0
+    return fuzz.ratio(joined_a, joined_b) / 100
+
+
+def similarity(a: Candidate, b: Candidate) -> float:
+    """A symmetric score in [0, 1] for ranking candidates; the decision itself is `is_same_job`."""
+    title = _title_similarity(a, b)
+    company = _company_similarity(a, b) if (a.company or b.company) else 1.0
+    text = description_similarity(a, b)
+    score = title if text is None else 0.6 * title + 0.4 * text
+    return max(0.0, min(1.0, company * score))
+
+
+# ---------------------------------------------------------------------------------------------
+# The decision.
+
+#: Company names this close (rapidfuzz ratio, spaces ignored) are one company ("Datadog"/"DataDog Hq").
+_COMPANY_CLOSE = 0.92
+#: Title tiers (see `_title_tier`).
+_TITLE_CLOSE = 0.92
+_TITLE_SUBSET = 0.9
+_TITLE_LOOSE = 0.7
+#: Description containment: below VETO two texts are different jobs; at RESCUE or above they back a
+#: title that is not an exact match. RESCUE is high because one company's ads share their intro,
+#: benefits and stack paragraphs: two different openings there still overlap by 0.6–0.8, while a
+#: posting copied to another board keeps ≥ 0.9 even after truncation, edits or added boilerplate.
+#: Only descriptions long enough to tell count as support.
+_DESC_VETO = 0.25
+_DESC_RESCUE = 0.9
+_MIN_SHINGLES_VETO = 12
+_MIN_SHINGLES_SUPPORT = 30
+
+
+def _company_tier(a: Candidate, b: Candidate) -> int:
+    """2: same company; 1: one name extends the other ("Acme" / "Acme Analytics"); 0: different."""
+    if not a.company or not b.company:
+        return 0
+    if _company_similarity(a, b) >= _COMPANY_CLOSE:
+        return 2
+    short, long = sorted((a.company.split(), b.company.split()), key=len)
+    return 1 if long[: len(short)] == short else 0
+
+
+def _title_tier(a: Candidate, b: Candidate) -> int:
+    """3: same or reformatted; 2: one title extends the other; 1: loosely similar; 0: different."""
+    if a.title == b.title:
+        return 3
+    if fuzz.token_sort_ratio(a.title, b.title) >= _TITLE_CLOSE * 100:
+        return 3
+    if fuzz.token_set_ratio(a.title, b.title) >= _TITLE_SUBSET * 100:
+        return 2
+    if fuzz.token_sort_ratio(a.title, b.title) >= _TITLE_LOOSE * 100:
+        return 1
+    return 0
+
+
+def _conflict(x: frozenset[str], y: frozenset[str]) -> bool:
+    return bool(x) and bool(y) and x != y
+
+
+def _roles_compatible(a: Candidate, b: Candidate) -> tuple[bool, bool]:
+    """(compatible, one-sided): stated facets that differ are a veto; a facet on one side only is doubt."""
+    if _conflict(a.seniority, b.seniority) or _conflict(a.levels, b.levels):
+        return False, False
+    if a.specialisms and b.specialisms and not (a.specialisms & b.specialisms):
+        return False, False
+    if a.roles and b.roles and not (a.roles & b.roles):
+        return False, False
+    pairs = [(a.seniority, b.seniority), (a.levels, b.levels), (a.specialisms, b.specialisms)]
+    one_sided = any(bool(x) != bool(y) for x, y in pairs)
+    return True, one_sided
+
+
+def _locations_compatible(a: Candidate, b: Candidate) -> bool:
+    if {a.remote, b.remote} == {"remote", "onsite"}:
+        return False
+    if a.countries and b.countries and not (a.countries & b.countries):
+        return False
+    # Two offices of one company in one country are two openings, unless the role is remote anyway.
+    remote = "remote" in (a.remote, b.remote)
+    return remote or not (a.cities and b.cities and not (a.cities & b.cities))
+
+
+def is_same_job(a: Candidate, b: Candidate) -> bool:
+    """Whether two listings, from any boards, advertise the same opening. Symmetric."""
+    if a == b:
+        return True
+    company = _company_tier(a, b)
+    if company == 0 or not _locations_compatible(a, b):
+        return False
+    compatible, one_sided = _roles_compatible(a, b)
+    if not compatible:
+        return False
+    text = description_similarity(a, b)
+    shortest = min(a.shingles, b.shingles)
+    if text is not None and shortest >= _MIN_SHINGLES_VETO and text < _DESC_VETO:
+        return False
+    supported = text is not None and shortest >= _MIN_SHINGLES_SUPPORT
+    support = text if supported and text is not None else 0.0
+    tier = _title_tier(a, b)
+    if tier == 3 and company == 2 and not one_sided:
+        return True
+    # Anything less than the same title at the same company ("Python Engineer" vs "Senior Python
+    # Engineer", "… , Payments" added, "Acme" vs "Acme Analytics") needs a near-identical text.
+    minimum = 3 if company == 1 else 2 if one_sided else 1
+    return tier >= minimum and support >= _DESC_RESCUE
+
+
+def find_duplicate(new: Candidate, existing: Iterable[tuple[int, Candidate]]) -> int | None:
+    """The id of the existing job that `new` duplicates best, or None; ties go to the oldest (lowest) id."""
+    best: tuple[float, int] | None = None
+    for job_id, other in existing:
+        if not is_same_job(new, other):
+            continue
+        score = similarity(new, other)
+        if best is None or score > best[0] or (score == best[0] and job_id < best[1]):
+            best = (score, job_id)
+    return None if best is None else best[1]

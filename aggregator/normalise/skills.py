@@ -1,20 +1,232 @@
-"""Skills: canonical names from a taxonomy with aliases. (Minimal first version.)"""
+"""Skills: canonical names found in a listing's title, tags and description.
+
+One pass per text: the text is split into words once, and each word that can start a skill is looked
+up with the one or two words after it in a dict built from `skills_taxonomy` (longest match wins).
+Names that are also ordinary words or letters ("Go", "R", "C", "Spark", "Flask") are only taken when
+their rule in the taxonomy holds: exact case plus, depending on the rule, a list of other skills
+around them ("Python, R, SQL") or a context word nearby ("Go developer", "Spark on big data").
+Tags stated by the source are a trusted context: there "go" or "spark" is the skill.
+"""
 
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
+from typing import NamedTuple
 
-_SKILLS = {"python": "Python", "django": "Django", "flask": "Flask", "fastapi": "FastAPI",
-           "postgresql": "PostgreSQL", "postgres": "PostgreSQL", "redis": "Redis", "docker": "Docker",
-           "kubernetes": "Kubernetes", "aws": "AWS"}
-_WORD = re.compile(r"[A-Za-z][A-Za-z0-9+#.]*")
+from aggregator.normalise.skills_taxonomy import SKILLS, Rule, Skill
+
+__all__ = ["extract_skills"]
+
+#: A word with the separator before it. `.js`/`.NET` keep their dot and `C++`/`C#` their marks, so
+#: "Node.js" and "C/C++" are read the same way in the text and in the taxonomy.
+_TOKEN = re.compile(r"(\W*?)(\.?\w+(?:(?:\+\+|#)(?!\w))?)")
+
+#: Separator characters that may sit inside a multi-word name ("CI/CD", "scikit-learn", "ASP.NET").
+_JOINERS = frozenset({".", "-", "/"})
+#: Punctuation that ends a sentence: the next word is capitalised anyway, so its case proves nothing.
+_SENTENCE_END = frozenset(".!?:;")
+#: List words that may separate two skills in an enumeration ("Python, R and SQL").
+_CONJUNCTIONS = frozenset({"and", "or", "plus"})
+#: Words that make any nearby guarded name likely a skill ("our stack", "experience with Go").
+_GENERIC_CONTEXT = frozenset({
+    "stack", "skills", "languages", "language", "technologies", "tech", "tooling", "tools",
+    "proficiency", "proficient", "experience", "expertise", "knowledge", "familiarity",
+})
+#: Words after which a single capital letter is a label, not a language ("Series C", "Vitamin C").
+_LETTER_LABELS = frozenset({
+    "series", "vitamin", "grade", "level", "class", "plan", "type", "section", "part", "round",
+    "tier", "category", "option", "appendix", "phase", "team", "group", "unit", "block", "building",
+})
+#: How many words either side a context word may be from a guarded name.
+_WINDOW = 5
+
+
+class _Entry(NamedTuple):
+    skill: Skill
+    #: True when the key came from a guarded form: it needs its rule checked.
+    guarded: bool
+
+
+@dataclass(frozen=True, slots=True)
+class _Table:
+    entries: dict[str, _Entry]
+    #: Lower-case first words of every key, to skip most words with one set lookup.
+    starts: frozenset[str]
+    longest: int
+
+
+def _gap_key(gap: str) -> str | None:
+    """The separator as it appears in a lookup key, or None when it cannot sit inside a name."""
+    if not gap:
+        return ""
+    stripped = gap.strip()
+    if not stripped:
+        return " "
+    if stripped in _JOINERS and len(gap) <= 3:
+        return stripped
+    return None
+
+
+def _key_of(phrase: str) -> tuple[str, str, int]:
+    """The lookup key of a taxonomy phrase, its first word and its number of words, read as text is read."""
+    tokens = _TOKEN.findall(phrase)
+    first = tokens[0][1].lower()
+    key = first
+    for gap, word in tokens[1:]:
+        joiner = _gap_key(gap)
+        key += (" " if joiner is None else joiner) + word.lower()
+    return key, first, len(tokens)
+
+
+def _build(skills: tuple[Skill, ...]) -> _Table:
+    entries: dict[str, _Entry] = {}
+    starts: set[str] = set()
+    longest = 1
+    for skill in skills:
+        ambiguous = {form.lower() for form in skill.forms}
+        safe = [skill.name, *skill.aliases] if skill.name.lower() not in ambiguous else list(skill.aliases)
+        for phrase, guarded in [(p, False) for p in safe] + [(f, True) for f in skill.forms]:
+            key, first, length = _key_of(phrase)
+            # An unambiguous alias outranks a guarded form with the same key.
+            if key not in entries or entries[key].guarded:
+                entries[key] = _Entry(skill, guarded)
+            starts.add(first)
+            longest = max(longest, length)
+    return _Table(entries, frozenset(starts), longest)
+
+
+_TABLE = _build(SKILLS)
+
+
+class _Hit(NamedTuple):
+    start: int
+    end: int  # index of the last word of the match
+    entry: _Entry
+
+
+def _is_list_gap(gap: str) -> bool:
+    """True when the separator between two words can separate items of a list."""
+    if not gap or any(ch.isalnum() or ch in _SENTENCE_END for ch in gap):
+        return False
+    if "\n" in gap:
+        # A new line only continues a list when it starts with a bullet.
+        return any(ch in "-*•·–" for ch in gap)
+    return any(ch.isspace() for ch in gap) or gap in {",", "/", "|", ";"}
+
+
+def _is_sentence_start(gaps: list[str], index: int) -> bool:
+    return index == 0 or any(ch in _SENTENCE_END or ch == "\n" for ch in gaps[index])
+
+
+class _Scan:
+    """The words of one text and the candidate skills found in them."""
+
+    def __init__(self, text: str) -> None:
+        tokens = _TOKEN.findall(text)
+        self.gaps = [gap for gap, _ in tokens]
+        self.words = [word for _, word in tokens]
+        self.lows = [word.lower() for word in self.words]
+        self.hits: list[_Hit] = []
+        self.by_start: dict[int, _Hit] = {}
+        self.by_end: dict[int, _Hit] = {}
+
+    def find(self, table: _Table, *, trusted: bool) -> None:
+        lows, words = self.lows, self.words
+        count = len(lows)
+        index = 0
+        while index < count:
+            if lows[index] not in table.starts:
+                index += 1
+                continue
+            hit = self._longest(table, index, count)
+            if hit is None:
+                index += 1
+                continue
+            # A guarded form counts only in the exact case the taxonomy gives it (tags excepted).
+            if trusted or not hit.entry.guarded or words[index] in hit.entry.skill.forms:
+                self.hits.append(hit)
+                self.by_start[hit.start] = hit
+                self.by_end[hit.end] = hit
+            index = hit.end + 1
+
+    def _longest(self, table: _Table, index: int, count: int) -> _Hit | None:
+        key = self.lows[index]
+        best: _Hit | None = None
+        entry = table.entries.get(key)
+        if entry:
+            best = _Hit(index, index, entry)
+        for end in range(index + 1, min(index + table.longest, count)):
+            joiner = _gap_key(self.gaps[end])
+            if joiner is None:
+                break
+            key += joiner + self.lows[end]
+            entry = table.entries.get(key)
+            if entry:
+                best = _Hit(index, end, entry)
+        return best
+
+    def _neighbour(self, index: int, step: int) -> bool:
+        """True when a skill sits next to word `index` in direction `step` (-1, 1), across list separators."""
+        def gap_between(a: int, b: int) -> str:
+            later = max(a, b)
+            return self.gaps[later] if min(a, b) >= 0 and later < len(self.gaps) else ""
+
+        lookup = self.by_end if step < 0 else self.by_start
+        nxt = index + step
+        if not _is_list_gap(gap_between(index, nxt)):
+            return False
+        if nxt in lookup:
+            return True
+        if 0 <= nxt < len(self.lows) and self.lows[nxt] in _CONJUNCTIONS:
+            beyond = nxt + step
+            return _is_list_gap(gap_between(nxt, beyond)) and beyond in lookup
+        return False
+
+    def _context_near(self, hit: _Hit, words: frozenset[str], reach: int) -> bool:
+        low_from = max(0, hit.start - reach)
+        high_to = min(len(self.lows), hit.end + reach + 1)
+        return any(self.lows[i] in words for i in range(low_from, high_to) if not hit.start <= i <= hit.end)
+
+    def accepts(self, hit: _Hit) -> bool:
+        """Whether a guarded form found in running text meets its rule."""
+        skill = hit.entry.skill
+        if skill.rule is Rule.CASED:
+            return True
+        after = self.gaps[hit.end + 1] if hit.end + 1 < len(self.gaps) else ""
+        if after in ("-", "&"):
+            return False  # "Go-to-market", "C-level", "R&D"
+        if len(self.words[hit.start]) == 1 and hit.start > 0 and self.lows[hit.start - 1] in _LETTER_LABELS:
+            return False
+        listed = self._neighbour(hit.start, -1) or self._neighbour(hit.end, 1)
+        if listed:
+            return True
+        context = skill.context | _GENERIC_CONTEXT
+        if _is_sentence_start(self.gaps, hit.start):
+            # Capitalised anyway: only the very next word may vouch for it ("Go developers wanted").
+            return hit.end + 1 < len(self.lows) and self.lows[hit.end + 1] in context
+        if skill.rule is Rule.NAME:
+            return True
+        return self._context_near(hit, context, _WINDOW)
+
+
+def _from_text(text: str, *, trusted: bool) -> set[str]:
+    scan = _Scan(text)
+    if _TABLE.starts.isdisjoint(scan.lows):
+        return set()
+    scan.find(_TABLE, trusted=trusted)
+    return {hit.entry.skill.name for hit in scan.hits
+            if trusted or not hit.entry.guarded or scan.accepts(hit)}
 
 
 def extract_skills(title: str, tags: list[str], text: str) -> list[str]:
-    found = set()
-    for chunk in (title, " ".join(tags), text):
-        for word in _WORD.findall(chunk):
-            canonical = _SKILLS.get(word.lower().rstrip("."))
-            if canonical:
-                found.add(canonical)
+    """Canonical skill names named in the title, the source's tags or the description, sorted."""
+    found: set[str] = set()
+    for tag in tags:
+        if isinstance(tag, str) and tag:
+            found |= _from_text(tag, trusted=True)
+    if title:
+        found |= _from_text(title, trusted=False)
+    if text:
+        found |= _from_text(text, trusted=False)
     return sorted(found)

@@ -1,41 +1,125 @@
-"""Text cleaning: HTML to readable text, sanitised HTML, tidy whitespace, canonical URLs, dates."""
+"""Text cleaning: HTML to readable text, sanitised HTML, tidy whitespace, canonical URLs, UTC dates.
+
+Everything here takes untrusted input and never raises on it: what cannot be read is None or "".
+"""
 
 from __future__ import annotations
 
 import html
+import math
 import re
 from datetime import UTC, datetime
 from email.utils import parsedate_to_datetime
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 import nh3
-from selectolax.lexbor import LexborHTMLParser
+from selectolax.lexbor import LexborHTMLParser, LexborNode
 
-_WS = re.compile(r"[ \t\r\f\v\u00a0]+")
-_BLANKS = re.compile(r"\n\s*\n+")
+__all__ = ["canonical_url", "html_to_text", "parse_date", "sanitise_html", "tidy", "tidy_block"]
+
+_WS = re.compile(r"[ \t\r\f\v\u00a0\u2000-\u200a\u202f\u205f\u3000]+")
+_BLANKS = re.compile(r"\n{3,}")
+#: Control and zero-width characters that only ever get in the way of reading or matching.
+_INVISIBLE = re.compile(r"[\x00-\x08\x0b\x0e-\x1f\x7f\u200b-\u200d\u2060\ufeff]")
 
 
 def tidy(value: str) -> str:
-    """One line: entities decoded, runs of whitespace collapsed."""
-    return _WS.sub(" ", html.unescape(value).replace("\n", " ")).strip()
+    """One line: entities decoded, invisible characters dropped, runs of whitespace collapsed."""
+    return _WS.sub(" ", _INVISIBLE.sub("", html.unescape(value)).replace("\n", " ")).strip()
 
 
 def tidy_block(value: str) -> str:
-    """Multi-line text: spaces collapsed per line, at most one blank line between paragraphs."""
-    lines = [_WS.sub(" ", line).strip() for line in html.unescape(value).splitlines()]
+    """Multi-line text: entities decoded, spaces collapsed per line, at most one blank line between
+    paragraphs."""
+    return _tidy_lines(html.unescape(value))
+
+
+def _tidy_lines(value: str) -> str:
+    text = _INVISIBLE.sub("", value.replace("\r\n", "\n").replace("\r", "\n"))
+    lines = [_WS.sub(" ", line).strip() for line in text.split("\n")]
     return _BLANKS.sub("\n\n", "\n".join(lines)).strip()
 
 
+#: Payloads that escaped their HTML once more than they should ("&lt;p&gt;…"): unescaped once first.
+_ESCAPED_TAG = re.compile(r"&lt;/?[a-zA-Z][a-zA-Z0-9]*[\s/&]")
+_REAL_TAG = re.compile(r"<[a-zA-Z/!]")
+
+
+def _unescape_if_escaped(markup: str) -> str:
+    if _ESCAPED_TAG.search(markup) and not _REAL_TAG.search(markup):
+        return html.unescape(markup)
+    return markup
+
+
+#: Elements whose content is never text to read.
+_SKIP = frozenset({"script", "style", "noscript", "template", "head", "title", "iframe", "object", "embed",
+                   "svg", "math", "select", "textarea", "button", "-comment"})
+#: Blocks that are paragraphs: a blank line around them.
+_PARAGRAPHS = frozenset({"p", "h1", "h2", "h3", "h4", "h5", "h6", "ul", "ol", "dl", "table", "blockquote",
+                         "pre", "section", "article", "header", "footer", "figure", "form", "fieldset"})
+#: Blocks that are lines: a line break around them.
+_LINES = frozenset({"div", "li", "tr", "dt", "dd", "main", "aside", "nav", "address", "details", "summary",
+                    "caption", "hr", "figcaption"})
+_CELLS = frozenset({"td", "th"})
+
+
+def _walk(root: LexborNode) -> str:
+    """The text of a tree, inline elements inline and blocks on their own lines (no recursion)."""
+    parts: list[str] = []
+    # A stack of (node, closing): on closing, blocks emit their trailing break.
+    stack: list[tuple[LexborNode, bool]] = [(root, False)]
+    preformatted = 0
+    while stack:
+        node, closing = stack.pop()
+        tag = node.tag or ""
+        if closing:
+            if tag in _PARAGRAPHS:
+                parts.append("\n\n")
+            elif tag in _LINES:
+                parts.append("\n")
+            if tag == "pre":
+                preformatted -= 1
+            continue
+        if tag == "-text":
+            content = node.text_content or ""
+            parts.append(content if preformatted else _WS.sub(" ", content.replace("\n", " ")))
+            continue
+        if tag in _SKIP or tag.startswith("-"):
+            continue
+        if tag == "br":
+            parts.append("\n")
+            continue
+        if tag in _PARAGRAPHS:
+            parts.append("\n\n")
+        elif tag == "li":
+            parts.append("\n• ")
+        elif tag in _LINES:
+            parts.append("\n")
+        elif tag in _CELLS:
+            parts.append(" ")
+        if tag == "pre":
+            preformatted += 1
+        stack.append((node, True))
+        children: list[LexborNode] = []
+        child = node.child
+        while child is not None:
+            children.append(child)
+            child = child.next
+        stack.extend((c, False) for c in reversed(children))
+    return "".join(parts)
+
+
 def html_to_text(markup: str) -> str:
-    """Readable text of an HTML fragment, block elements on their own lines."""
-    if "<" not in markup and "&" not in markup:
+    """Readable text of an HTML fragment: entities decoded, inline elements inline, blocks on their
+    own lines, list items as "• " bullets, scripts and styles dropped."""
+    markup = _unescape_if_escaped(markup)
+    if "<" not in markup:
         return tidy_block(markup)
     tree = LexborHTMLParser(markup)
     root = tree.body or tree.root
     if root is None:
         return ""
-    root.strip_tags(["script", "style", "noscript", "template"])
-    return tidy_block(root.text(separator="\n", strip=True))
+    return _tidy_lines(_walk(root))
 
 
 _ALLOWED_TAGS = {
@@ -43,59 +127,136 @@ _ALLOWED_TAGS = {
     "h4", "h5", "h6", "hr", "i", "li", "ol", "p", "pre", "s", "span", "strong", "sub", "sup",
     "table", "tbody", "td", "th", "thead", "tr", "u", "ul",
 }
+#: Elements removed with everything inside them (the rest of the disallowed tags keep their text).
+_DROPPED_WITH_CONTENT = {
+    "script", "style", "noscript", "template", "iframe", "object", "embed", "svg", "math", "form",
+    "select", "textarea", "button", "title", "head", "frameset", "frame", "applet", "audio", "video",
+}
+_SANITISER = nh3.Cleaner(
+    tags=_ALLOWED_TAGS,
+    clean_content_tags=_DROPPED_WITH_CONTENT,
+    attributes={"a": {"href", "title"}, "td": {"colspan", "rowspan"}, "th": {"colspan", "rowspan"}},
+    url_schemes={"http", "https", "mailto"},
+    link_rel="noopener noreferrer nofollow",
+    strip_comments=True,
+)
+_BLANK_LINES = re.compile(r"\n\s*\n+")
 
 
 def sanitise_html(markup: str) -> str:
-    """HTML safe to embed in an email or page: no scripts, handlers, styles, images or odd URLs."""
-    return nh3.clean(
-        markup,
-        tags=_ALLOWED_TAGS,
-        attributes={"a": {"href", "title"}},
-        url_schemes={"http", "https", "mailto"},
-        link_rel="noopener noreferrer nofollow",
-    ).strip()
+    """HTML safe to embed in an email or page.
+
+    Only structural and inline text elements survive; scripts, styles, forms, frames and media go
+    with their content; images go (remote images track readers); no attribute survives but a link's
+    href (http, https or mailto only — never javascript: or data:) and title.
+    """
+    cleaned: str = _SANITISER.clean(_unescape_if_escaped(markup))
+    return _BLANK_LINES.sub("\n", cleaned).strip()
 
 
-_TRACKING = re.compile(r"^(utm_.*|fbclid|gclid|mc_cid|mc_eid|ref|referrer|source|src|trk|_hs.*)$", re.I)
+_TRACKING = re.compile(
+    r"^(utm_.*|fbclid|gclid|dclid|gbraid|wbraid|msclkid|yclid|twclid|igshid|li_fat_id|mc_cid|mc_eid|"
+    r"_hs.*|hsCtaTracking|_ga|_gl|ref|ref_src|referrer|source|src|trk|trkCampaign|gh_src|"
+    r"lever-source|lever-origin|lever-source\[\]|__s|oly_.*|vero_.*|mkt_tok)$",
+    re.I,
+)
+_DEFAULT_PORTS = {"http": 80, "https": 443}
 
 
 def canonical_url(url: str | None) -> str | None:
-    """The URL without tracking parameters or fragment; None for anything but http(s)."""
-    if not url:
+    """The URL without tracking parameters, fragment, default port or credentials; None for anything
+    but an absolute http(s) URL."""
+    if not url or not isinstance(url, str):
         return None
     url = url.strip()
     try:
         parts = urlsplit(url)
+        port = parts.port
+        host = parts.hostname
     except ValueError:
         return None
-    if parts.scheme.lower() not in ("http", "https") or not parts.netloc:
+    scheme = parts.scheme.lower()
+    if scheme not in _DEFAULT_PORTS or not host or any(ch.isspace() for ch in url):
         return None
-    query = urlencode([(k, v) for k, v in parse_qsl(parts.query, keep_blank_values=True) if not _TRACKING.match(k)])
-    return urlunsplit((parts.scheme.lower(), parts.netloc.lower(), parts.path or "/", query, ""))
+    netloc = host if ":" not in host else f"[{host}]"
+    if port is not None and port != _DEFAULT_PORTS[scheme]:
+        netloc += f":{port}"
+    query = urlencode(
+        [(k, v) for k, v in parse_qsl(parts.query, keep_blank_values=True) if not _TRACKING.match(k)]
+    )
+    return urlunsplit((scheme, netloc, parts.path or "/", query, ""))
+
+
+#: Dates are read as garbage outside these years (a zero epoch, a typo'd year).
+_EARLIEST = datetime(1990, 1, 1, tzinfo=UTC)
+_LATEST = datetime(2100, 1, 1, tzinfo=UTC)
+_NUMERIC = re.compile(r"^\d+(?:\.\d+)?$")
+_FRACTION = re.compile(r"(\.\d{6})\d+")
+_ZONE_NAME = re.compile(r"\s*(?:UTC|GMT|Z)$", re.I)
+#: Formats not covered by ISO 8601 or RFC 822, day before month where it is ambiguous.
+_FORMATS = ("%Y-%m-%d %H:%M:%S %z", "%Y/%m/%d %H:%M:%S", "%Y/%m/%d", "%d.%m.%Y %H:%M", "%d.%m.%Y",
+            "%b %d, %Y", "%B %d, %Y", "%d %b %Y", "%d %B %Y", "%b %d %Y", "%B %d %Y", "%a, %d %b %Y",
+            "%Y%m%d")
+
+
+def _in_range(moment: datetime) -> datetime | None:
+    moment = moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment.astimezone(UTC)
+    return moment if _EARLIEST <= moment < _LATEST else None
+
+
+def _from_number(number: float) -> datetime | None:
+    if not math.isfinite(number) or number <= 0:
+        return None
+    if number > 1e14:  # microseconds
+        number /= 1_000_000
+    elif number > 1e11:  # milliseconds
+        number /= 1000
+    try:
+        return _in_range(datetime.fromtimestamp(number, UTC))
+    except (OverflowError, OSError, ValueError):
+        return None
+
+
+def _from_text(text: str) -> datetime | None:
+    if len(text) == 8 and text.isdigit():
+        try:
+            return _in_range(datetime.strptime(text, "%Y%m%d"))
+        except ValueError:
+            pass
+    if _NUMERIC.match(text):
+        return _from_number(float(text))
+    iso = _FRACTION.sub(r"\1", _ZONE_NAME.sub("+00:00", text) if text[:4].isdigit() else text)
+    try:
+        return _in_range(datetime.fromisoformat(iso))
+    except ValueError:
+        pass
+    try:
+        return _in_range(parsedate_to_datetime(text))
+    except (TypeError, ValueError, IndexError):
+        pass
+    for fmt in _FORMATS:
+        try:
+            return _in_range(datetime.strptime(text, fmt))
+        except ValueError:
+            continue
+    return None
 
 
 def parse_date(value: str | int | float | datetime | None) -> datetime | None:
-    """An aware UTC datetime from ISO 8601, RFC 822, epoch seconds/milliseconds or a datetime."""
-    if value is None or value == "":
-        return None
-    if isinstance(value, datetime):
-        return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
-    if isinstance(value, int | float) or (isinstance(value, str) and value.strip().isdigit()):
-        number = float(value)
-        if number <= 0:
-            return None
-        if number > 1e11:  # milliseconds
-            number /= 1000
-        try:
-            return datetime.fromtimestamp(number, UTC)
-        except (OverflowError, OSError, ValueError):
-            return None
-    text = value.strip()
+    """An aware UTC datetime from ISO 8601 ("2025-12-14T20:45:43", "2024-12-05 10:00:00"), RFC 822
+    ("Mon, 04 Nov 2024 12:00:00 +0000"), epoch seconds, milliseconds or microseconds, a few written
+    forms ("Dec 5, 2024", "05.12.2024") or a datetime. A time without a zone is read as UTC.
+    """
     try:
-        parsed = datetime.fromisoformat(text.replace("Z", "+00:00"))
-    except ValueError:
-        try:
-            parsed = parsedate_to_datetime(text)
-        except (TypeError, ValueError, IndexError):
+        if value is None or isinstance(value, bool):
             return None
-    return parsed.replace(tzinfo=UTC) if parsed.tzinfo is None else parsed.astimezone(UTC)
+        if isinstance(value, datetime):
+            return _in_range(value)
+        if isinstance(value, int | float):
+            return _from_number(float(value))
+        if isinstance(value, str):
+            text = value.strip()
+            return _from_text(text) if text else None
+    except (OverflowError, ValueError):
+        return None
+    return None

@@ -11,6 +11,7 @@ from typing import Any, ClassVar
 from aggregator.errors import ParseError
 from aggregator.model import RawListing
 from scrapers.sources._json import load_json, text_field
+from scrapers.sources._values import http_url, strings
 from scrapers.sources.base import Defaults, Page, ParseContext
 
 
@@ -44,19 +45,18 @@ class Remotive:
         title = text_field(item, "title")
         if not external_id or not title:
             raise ValueError("no id or title")
-        tags = [t for t in item.get("tags") or [] if isinstance(t, str)]
         company = text_field(item, "company_name")
         return RawListing(
             source=self.name,
             external_id=external_id,
             title=title,
-            url=text_field(item, "url"),
+            url=http_url(item.get("url")),
             company=None if company in (None, "N/A") else company,
             location_raw=text_field(item, "candidate_required_location"),
             remote=True,
             employment_type=text_field(item, "job_type"),
             salary_text=text_field(item, "salary"),
-            tags=tags,
+            tags=strings(item.get("tags")),
             description_html=text_field(item, "description"),
             posted_at=text_field(item, "publication_date"),
             raw=item,

@@ -1,0 +1,113 @@
+"""The long-running roles: `run` (all in one), `worker`, `scheduler`, `api`.
+
+SIGTERM/SIGINT stop taking work, give in-flight jobs a grace period to finish (arq re-queues any
+that are cancelled), close the servers and exit 0. Embedded servers are stopped last.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import contextlib
+import signal
+import structlog
+from aiohttp import web
+from arq import Worker
+
+from aggregator.commands.common import settings
+from aggregator.config import Settings
+from aggregator.runtime import Runtime, connect, resolved
+from workers.scheduler import Scheduler
+from workers.settings import build_worker
+
+log = structlog.get_logger("hirewire")
+
+#: Seconds in-flight jobs get to finish after a stop signal before they are cancelled (and re-queued).
+GRACE_SECONDS = 20.0
+
+
+def register(commands: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+    for name, help_text in (("run", "the daemon: scheduler, workers and API in one process"),
+                            ("worker", "run queued jobs (scale out with more of these)"),
+                            ("scheduler", "enqueue due sources (one leader across machines)"),
+                            ("api", "serve the HTTP API")):
+        p = commands.add_parser(name, help=help_text)
+        if name in ("run", "api"):
+            p.add_argument("--host", help="API listen address (env HIREWIRE_API_HOST, default 127.0.0.1)")
+            p.add_argument("--port", type=int, help="API port (env HIREWIRE_API_PORT, default 8080)")
+        if name in ("run", "worker"):
+            p.add_argument("--concurrency", type=int, default=10, help="jobs run at once by this worker")
+        if name == "worker":
+            p.add_argument("--burst", action="store_true", help="run queued jobs until the queue is empty, then exit")
+        p.set_defaults(handler=_daemon_command, role=name)
+
+
+def _daemon_command(args: argparse.Namespace) -> int:
+    current = settings()
+    host = getattr(args, "host", None) or current.api_host
+    port = getattr(args, "port", None)
+    port = current.api_port if port is None else port
+    with resolved(current) as resolved_settings:
+        asyncio.run(_serve(resolved_settings, args.role, host, port, getattr(args, "burst", False),
+                           getattr(args, "concurrency", 10)))
+    return 0
+
+
+async def _run_api(rt: Runtime, host: str, port: int, stop: asyncio.Event) -> None:
+    from aggregator.api import create_app
+
+    runner = web.AppRunner(create_app(rt), access_log=None, handle_signals=False)
+    await runner.setup()
+    site = web.TCPSite(runner, host, port)
+    await site.start()
+    log.info("api listening", url=f"http://{host}:{port}")
+    try:
+        await stop.wait()
+    finally:
+        await runner.cleanup()
+
+
+async def _serve(current: Settings, role: str, host: str, port: int, burst: bool, concurrency: int) -> None:
+    stop = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for sig in (signal.SIGTERM, signal.SIGINT):
+        loop.add_signal_handler(sig, stop.set)
+    async with connect(current, migrate=role in ("run", "worker", "scheduler", "api"), pool_size=20) as rt:
+        tasks: dict[str, asyncio.Task[None]] = {}
+        scheduler = Scheduler(rt) if role in ("run", "scheduler") else None
+        worker = build_worker(rt, burst=burst, max_jobs=concurrency) if role in ("run", "worker") else None
+        if scheduler is not None:
+            tasks["scheduler"] = asyncio.create_task(scheduler.run())
+        if worker is not None:
+            tasks["worker"] = asyncio.create_task(worker.async_run())
+        if role in ("run", "api"):
+            tasks["api"] = asyncio.create_task(_run_api(rt, host, port, stop))
+        log.info("hirewire started", role=role, data_dir=str(current.data_dir))
+        waiter = asyncio.create_task(stop.wait())
+        done, _ = await asyncio.wait([waiter, *tasks.values()], return_when=asyncio.FIRST_COMPLETED)
+        stop.set()
+        for task in done:
+            if task is not waiter and not task.cancelled() and task.exception() is not None:
+                log.error("role failed", error=repr(task.exception()))
+        log.info("stopping", role=role)
+        if scheduler is not None:
+            scheduler.stop()
+        if worker is not None:
+            await _drain(worker)
+            await worker.close()
+        for task in tasks.values():
+            if not task.done():
+                task.cancel()
+            with contextlib.suppress(asyncio.CancelledError, Exception):
+                await task
+    log.info("stopped", role=role)
+
+
+async def _drain(worker: Worker) -> None:
+    """Stop picking jobs and give running ones GRACE_SECONDS to finish."""
+    worker.allow_pick_jobs = False
+    tasks = worker.tasks
+    deadline = asyncio.get_running_loop().time() + GRACE_SECONDS
+    while any(not t.done() for t in tasks.values()) and asyncio.get_running_loop().time() < deadline:
+        await asyncio.sleep(0.1)
+

@@ -1,0 +1,141 @@
+"""Operator commands: migrate, scrape, sources, stats, jobs search."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+
+from aggregator import pipeline
+from aggregator.commands.common import run_with_runtime, table
+from aggregator.errors import InputError
+from aggregator.runtime import Runtime
+from aggregator.store import db
+from aggregator.store import jobs as store_jobs
+from aggregator.store import sources as store_sources
+from scrapers import sources as registry
+from scrapers.fetch import Fetcher
+from workers import jobs as worker_jobs
+
+
+def register(commands: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+    p = commands.add_parser("migrate", help="create or upgrade the database schema")
+    p.set_defaults(handler=migrate_command)
+
+    p = commands.add_parser("scrape", help="fetch sources now and ingest; prints a per-source summary")
+    p.add_argument("sources", nargs="*", metavar="SOURCE", help="sources to fetch (default: every enabled one)")
+    p.set_defaults(handler=scrape_command)
+
+    p = commands.add_parser("sources", help="every source with its state")
+    p.set_defaults(handler=sources_command)
+
+    p = commands.add_parser("stats", help="counts of jobs, postings, alerts and deliveries")
+    p.set_defaults(handler=stats_command)
+
+    p = commands.add_parser("jobs", help="query the stored jobs")
+    sub = p.add_subparsers(dest="jobs_command", metavar="ACTION", required=True)
+    s = sub.add_parser("search", help="search stored jobs (web-search syntax: words, \"phrases\", OR, -word)")
+    s.add_argument("query", nargs="?", default="", metavar="QUERY")
+    s.add_argument("--remote", action="append", default=[], choices=["remote", "hybrid", "onsite"])
+    s.add_argument("--country", action="append", default=[], dest="countries", metavar="CC")
+    s.add_argument("--seniority", action="append", default=[],
+                   choices=["intern", "junior", "mid", "senior", "lead", "principal"])
+    s.add_argument("--skill", action="append", default=[], dest="skills", metavar="SKILL")
+    s.add_argument("--source", action="append", default=[], dest="sources", metavar="SOURCE")
+    s.add_argument("--include-closed", action="store_true")
+    s.add_argument("--limit", type=int, default=20)
+    s.set_defaults(handler=jobs_search_command)
+
+
+def migrate_command(args: argparse.Namespace) -> int:
+    async def go(rt: Runtime) -> int:
+        async with rt.pool.acquire() as conn:
+            applied = await db.migrate(conn)
+            version = await conn.fetchval("SELECT max(version) FROM schema_migrations")
+        print(f"schema at version {version}" + (f" (applied {', '.join(map(str, applied))})" if applied else ""))
+        return 0
+
+    return run_with_runtime(go, migrate=True)
+
+
+def scrape_command(args: argparse.Namespace) -> int:
+    for name in args.sources:
+        if name not in registry.NAMES:
+            raise InputError("SOURCE", f"unknown source {name!r} (known: {', '.join(registry.NAMES)})")
+
+    async def go(rt: Runtime) -> int:
+        names = args.sources or [n for n, cfg in rt.settings.sources.items() if cfg.enabled]
+        async with rt.pool.acquire() as conn:
+            await store_sources.sync(conn, {n: c.enabled for n, c in rt.settings.sources.items()})
+
+        async def hand_over(job_ids: list[int]) -> None:
+            await rt.enqueue(worker_jobs.MATCH_JOBS, job_ids)
+
+        reports = []
+        async with Fetcher(rt.settings.fetch) as fetcher:
+            for index, name in enumerate(names, 1):
+                print(f"[{index}/{len(names)}] {name} …", file=sys.stderr, flush=True)
+                reports.append(await pipeline.refresh_source(rt.settings, rt.pool, fetcher, name,
+                                                             on_new_jobs=hand_over))
+        print(table(["source", "fetched", "new", "updated", "duplicates", "closed", "skipped", "errors"],
+                    [[r.source, r.fetched, r.new, r.updated, r.duplicates, r.closed, r.skipped, len(r.errors)]
+                     for r in reports]))
+        failed = [r for r in reports if not r.ok]
+        for report in failed:
+            print(f"hirewire: {report.source}: {report.errors[0]}", file=sys.stderr)
+        return 1 if failed else 0
+
+    return run_with_runtime(go, migrate=True)
+
+
+def sources_command(args: argparse.Namespace) -> int:
+    async def go(rt: Runtime) -> int:
+        async with rt.pool.acquire() as conn:
+            await store_sources.sync(conn, {n: c.enabled for n, c in rt.settings.sources.items()})
+            rows = await store_sources.overview(conn)
+        print(table(["source", "enabled", "last success", "failures", "last error", "listings", "next run"],
+                    [[r["name"], r["enabled"], r["last_success_at"], r["consecutive_failures"], r["last_error"],
+                      r["listings"], r["next_run_at"]] for r in rows]))
+        return 0
+
+    return run_with_runtime(go)
+
+
+def stats_command(args: argparse.Namespace) -> int:
+    async def go(rt: Runtime) -> int:
+        async with rt.pool.acquire() as conn:
+            row = await store_jobs.stats(conn)
+        print(table(["what", "count"], [[key.replace("_", " "), value] for key, value in row.items()]))
+        return 0
+
+    return run_with_runtime(go)
+
+
+def jobs_search_command(args: argparse.Namespace) -> int:
+    if not 1 <= args.limit <= 1000:
+        raise InputError("--limit", "must be between 1 and 1000")
+    query = store_jobs.JobQuery(text=args.query, remote=args.remote, countries=[c.upper() for c in args.countries],
+                                seniority=args.seniority, skills=args.skills, sources=args.sources,
+                                include_closed=args.include_closed, limit=args.limit)
+
+    async def go(rt: Runtime) -> int:
+        async with rt.pool.acquire() as conn:
+            rows = await store_jobs.search(conn, query)
+        if not rows:
+            print("no jobs found", file=sys.stderr)
+            return 0
+        print(table(["id", "title", "company", "remote", "salary", "posted", "url"],
+                    [[r["id"], r["title"], r["company"], r["remote"], _salary(r), r["posted_at"], r["url"]]
+                     for r in rows], max_width=60))
+        return 0
+
+    return run_with_runtime(go)
+
+
+def _salary(row: object) -> str | None:
+    low, high, cur, per = (row["salary_min"], row["salary_max"], row["salary_currency"],  # type: ignore[index]
+                           row["salary_period"])  # type: ignore[index]
+    if low is None and high is None:
+        return None
+    span = f"{low:,.0f}" if high in (None, low) else (f"{low:,.0f}–{high:,.0f}" if low else f"≤{high:,.0f}")
+    return f"{span} {cur or ''}/{per or 'year'}".replace(" /", "/")
+

@@ -1,0 +1,302 @@
+"""Settings from `HIREWIRE_*` variables and the TOML file, validated once at start-up.
+
+Every value is a plain typed field with a default; a bad value raises `ConfigError` naming the
+setting, which the command line prints as one line. Nothing here is global: callers pass
+`Settings` along.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import tomllib
+from collections.abc import Mapping
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit
+
+import platformdirs
+
+from aggregator.errors import ConfigError
+from scrapers import sources as registry
+
+_DURATION = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*(s|m|h|d)?\s*$")
+_UNIT = {"s": 1, "m": 60, "h": 3600, "d": 86400, None: 1}
+
+
+def parse_duration(value: str | int | float, setting: str) -> float:
+    """Seconds in "90", "30s", "30m", "6h" or "1d"."""
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        seconds = float(value)
+    else:
+        match = _DURATION.match(str(value))
+        if not match:
+            raise ConfigError(setting, f"{value!r} is not a duration such as 30s, 30m, 6h or 1d")
+        seconds = float(match.group(1)) * _UNIT[match.group(2)]
+    if seconds <= 0:
+        raise ConfigError(setting, "must be greater than zero")
+    return seconds
+
+
+@dataclass(frozen=True, slots=True)
+class SourceSettings:
+    """One source's effective settings: its adapter's defaults overridden by the TOML table."""
+
+    name: str
+    enabled: bool
+    url: str
+    every: float
+    rate: float
+    burst: int
+    concurrency: int
+    max_pages: int
+    robots: bool
+    boards: tuple[str, ...]
+    feeds: tuple[str, ...]
+    pages: tuple[str, ...]
+    content_types: tuple[str, ...]
+    #: Keep listings that are not Python backend roles (default: only Python backend).
+    keep_all: bool = False
+    #: Send If-None-Match / If-Modified-Since (a switch for servers that get caching wrong).
+    conditional: bool = True
+
+    def start_urls(self) -> list[tuple[str, str | None]]:
+        """The URLs a run starts from, each with the board it was built for."""
+        if self.feeds:
+            return [(url, None) for url in self.feeds]
+        if self.pages:
+            return [(url, None) for url in self.pages]
+        if "{board}" in self.url:
+            return [(self.url.replace("{board}", board), board) for board in self.boards]
+        return [(self.url, None)]
+
+
+@dataclass(frozen=True, slots=True)
+class FetchSettings:
+    user_agent_contact: str = "https://github.com/hirewire/hirewire"
+    connect_timeout: float = 10.0
+    read_timeout: float = 30.0
+    total_timeout: float = 60.0
+    max_bytes: int = 10 * 1024 * 1024
+    max_redirects: int = 5
+    max_attempts: int = 4
+    max_retry_after: float = 600.0
+    backoff_base: float = 1.0
+    #: Upper bound on how far a failing source's schedule is pushed back.
+    max_backoff: float = 24 * 3600.0
+
+
+@dataclass(frozen=True, slots=True)
+class Settings:
+    database_url: str | None = None
+    redis_url: str | None = None
+    data_dir: Path = field(default_factory=lambda: Path(platformdirs.user_data_dir("hirewire")))
+    config_path: Path | None = None
+    smtp_url: str | None = None
+    mail_from: str = "hirewire <alerts@localhost>"
+    public_url: str = "http://127.0.0.1:8080"
+    secret_key: str = ""
+    allow_private_destinations: bool = False
+    api_key: str | None = None
+    api_host: str = "127.0.0.1"
+    api_port: int = 8080
+    log_format: str = "auto"
+    #: Prefix for every Redis key hirewire writes (queue, rate limits, locks); lets runs share a server.
+    redis_prefix: str = "hirewire"
+    #: Size of the asyncpg statement cache; 0 behind pgbouncer in transaction mode.
+    statement_cache_size: int = 100
+    raw_retention_days: int = 30
+    fetch: FetchSettings = field(default_factory=FetchSettings)
+    sources: Mapping[str, SourceSettings] = field(default_factory=dict)
+
+    @property
+    def queue_name(self) -> str:
+        return f"{self.redis_prefix}:queue"
+
+    def source(self, name: str) -> SourceSettings:
+        return self.sources[name]
+
+    def with_urls(self, database_url: str, redis_url: str) -> Settings:
+        return replace(self, database_url=database_url, redis_url=redis_url)
+
+
+def _bool(value: str | bool, setting: str) -> bool:
+    if isinstance(value, bool):
+        return value
+    lowered = value.strip().lower()
+    if lowered in ("1", "true", "yes", "on"):
+        return True
+    if lowered in ("0", "false", "no", "off", ""):
+        return False
+    raise ConfigError(setting, f"{value!r} is not true or false")
+
+
+def _url(value: str, setting: str, schemes: tuple[str, ...]) -> str:
+    parts = urlsplit(value)
+    if parts.scheme not in schemes or not (parts.netloc or parts.query or parts.path):
+        raise ConfigError(setting, f"must be a URL with scheme {' or '.join(schemes)}")
+    return value
+
+
+def _int(value: Any, setting: str, low: int, high: int) -> int:
+    try:
+        number = int(value)
+    except (TypeError, ValueError):
+        raise ConfigError(setting, f"{value!r} is not a whole number") from None
+    if isinstance(value, bool) or not low <= number <= high:
+        raise ConfigError(setting, f"must be between {low} and {high}")
+    return number
+
+
+def _float(value: Any, setting: str, low: float) -> float:
+    if isinstance(value, bool):
+        raise ConfigError(setting, f"{value!r} is not a number")
+    try:
+        number = float(value)
+    except (TypeError, ValueError):
+        raise ConfigError(setting, f"{value!r} is not a number") from None
+    if number < low:
+        raise ConfigError(setting, f"must be at least {low}")
+    return number
+
+
+def _strings(value: Any, setting: str) -> tuple[str, ...]:
+    if not isinstance(value, list) or not all(isinstance(v, str) and v.strip() for v in value):
+        raise ConfigError(setting, "must be a list of non-empty strings")
+    return tuple(v.strip() for v in value)
+
+
+_SOURCE_KEYS = {"enabled", "url", "every", "rate", "burst", "concurrency", "max_pages", "robots", "boards",
+                "feeds", "pages", "keep_all", "conditional", "content_types"}
+
+
+def _source_settings(name: str, table: Mapping[str, Any]) -> SourceSettings:
+    defaults = registry.get(name).defaults
+    where = f"sources.{name}"
+    unknown = set(table) - _SOURCE_KEYS
+    if unknown:
+        raise ConfigError(f"{where}.{sorted(unknown)[0]}", f"unknown key (known: {', '.join(sorted(_SOURCE_KEYS))})")
+    url = table.get("url", defaults.url)
+    if not isinstance(url, str):
+        raise ConfigError(f"{where}.url", "must be a string")
+    _url(url, f"{where}.url", ("http", "https"))
+    feeds = _strings(table["feeds"], f"{where}.feeds") if "feeds" in table else ()
+    pages = _strings(table["pages"], f"{where}.pages") if "pages" in table else ()
+    for i, extra in enumerate((*feeds, *pages)):
+        _url(extra, f"{where}.{'feeds' if i < len(feeds) else 'pages'}", ("http", "https"))
+    generic = name in ("rss", "jsonld")
+    enabled_default = not generic and not ("{board}" in defaults.url and not defaults.boards)
+    boards = _strings(table["boards"], f"{where}.boards") if "boards" in table else defaults.boards
+    if "{board}" in url and boards:
+        enabled_default = True
+    if generic and (feeds or pages):
+        enabled_default = True
+    return SourceSettings(
+        name=name,
+        enabled=_bool(table.get("enabled", enabled_default), f"{where}.enabled"),
+        url=url,
+        every=parse_duration(table.get("every", defaults.every), f"{where}.every"),
+        rate=_float(table.get("rate", defaults.rate), f"{where}.rate", 0.001),
+        burst=_int(table.get("burst", defaults.burst), f"{where}.burst", 1, 1000),
+        concurrency=_int(table.get("concurrency", defaults.concurrency), f"{where}.concurrency", 1, 100),
+        max_pages=_int(table.get("max_pages", defaults.max_pages), f"{where}.max_pages", 1, 10_000),
+        robots=_bool(table.get("robots", defaults.robots), f"{where}.robots"),
+        boards=boards,
+        feeds=feeds,
+        pages=pages,
+        content_types=(_strings(table["content_types"], f"{where}.content_types")
+                       if "content_types" in table else defaults.content_types),
+        keep_all=_bool(table.get("keep_all", False), f"{where}.keep_all"),
+        conditional=_bool(table.get("conditional", True), f"{where}.conditional"),
+    )
+
+
+def _read_toml(path: Path) -> dict[str, Any]:
+    try:
+        with path.open("rb") as handle:
+            return tomllib.load(handle)
+    except FileNotFoundError:
+        raise ConfigError("HIREWIRE_CONFIG", f"{path}: no such file") from None
+    except tomllib.TOMLDecodeError as exc:
+        raise ConfigError("HIREWIRE_CONFIG", f"{path}: invalid TOML ({exc})") from None
+
+
+def load_settings(env: Mapping[str, str] | None = None) -> Settings:
+    """The settings for this process; raises ConfigError naming the first bad setting."""
+    env = os.environ if env is None else env
+
+    def get(name: str) -> str | None:
+        value = env.get(name)
+        return value if value not in (None, "") else None
+
+    config_path = Path(p) if (p := get("HIREWIRE_CONFIG")) else None
+    document = _read_toml(config_path) if config_path else {}
+    source_tables = document.get("sources", {})
+    if not isinstance(source_tables, dict):
+        raise ConfigError("sources", "must be a table of [sources.NAME] tables")
+    for name, table in source_tables.items():
+        if name not in registry.NAMES:
+            raise ConfigError(f"sources.{name}", f"unknown source (known: {', '.join(registry.NAMES)})")
+        if not isinstance(table, dict):
+            raise ConfigError(f"sources.{name}", "must be a table")
+    sources = {name: _source_settings(name, source_tables.get(name, {})) for name in registry.NAMES}
+
+    fetch_table = document.get("fetch", {})
+    if not isinstance(fetch_table, dict):
+        raise ConfigError("fetch", "must be a table")
+    base = FetchSettings()
+    fetch = FetchSettings(
+        user_agent_contact=str(fetch_table.get("contact", base.user_agent_contact)),
+        connect_timeout=_float(fetch_table.get("connect_timeout", base.connect_timeout), "fetch.connect_timeout", 0.01),
+        read_timeout=_float(fetch_table.get("read_timeout", base.read_timeout), "fetch.read_timeout", 0.01),
+        total_timeout=_float(fetch_table.get("total_timeout", base.total_timeout), "fetch.total_timeout", 0.01),
+        max_bytes=_int(fetch_table.get("max_bytes", base.max_bytes), "fetch.max_bytes", 1024, 1 << 31),
+        max_redirects=_int(fetch_table.get("max_redirects", base.max_redirects), "fetch.max_redirects", 0, 30),
+        max_attempts=_int(fetch_table.get("max_attempts", base.max_attempts), "fetch.max_attempts", 1, 20),
+        max_retry_after=_float(fetch_table.get("max_retry_after", base.max_retry_after), "fetch.max_retry_after", 0),
+        backoff_base=_float(fetch_table.get("backoff_base", base.backoff_base), "fetch.backoff_base", 0),
+        max_backoff=parse_duration(fetch_table.get("max_backoff", base.max_backoff), "fetch.max_backoff"),
+    )
+
+    database_url = get("HIREWIRE_DATABASE_URL")
+    if database_url:
+        _url(database_url, "HIREWIRE_DATABASE_URL", ("postgres", "postgresql"))
+    redis_url = get("HIREWIRE_REDIS_URL")
+    if redis_url:
+        _url(redis_url, "HIREWIRE_REDIS_URL", ("redis", "rediss", "unix"))
+    smtp_url = get("HIREWIRE_SMTP_URL")
+    if smtp_url:
+        _url(smtp_url, "HIREWIRE_SMTP_URL", ("smtp", "smtps"))
+    public_url = get("HIREWIRE_PUBLIC_URL") or "http://127.0.0.1:8080"
+    _url(public_url, "HIREWIRE_PUBLIC_URL", ("http", "https"))
+    log_format = get("HIREWIRE_LOG_FORMAT") or "auto"
+    if log_format not in ("auto", "json", "console"):
+        raise ConfigError("HIREWIRE_LOG_FORMAT", "must be auto, json or console")
+    prefix = get("HIREWIRE_REDIS_PREFIX") or "hirewire"
+    if not re.fullmatch(r"[A-Za-z0-9_.:-]{1,64}", prefix):
+        raise ConfigError("HIREWIRE_REDIS_PREFIX", "letters, digits and _.:- only, at most 64")
+
+    data_dir = Path(d) if (d := get("HIREWIRE_DATA_DIR")) else Path(platformdirs.user_data_dir("hirewire"))
+    return Settings(
+        database_url=database_url,
+        redis_url=redis_url,
+        data_dir=data_dir,
+        config_path=config_path,
+        smtp_url=smtp_url,
+        mail_from=get("HIREWIRE_MAIL_FROM") or "hirewire <alerts@localhost>",
+        public_url=public_url.rstrip("/"),
+        secret_key=get("HIREWIRE_SECRET_KEY") or "",
+        allow_private_destinations=_bool(get("HIREWIRE_ALLOW_PRIVATE_DESTINATIONS") or "false",
+                                         "HIREWIRE_ALLOW_PRIVATE_DESTINATIONS"),
+        api_key=get("HIREWIRE_API_KEY"),
+        api_host=get("HIREWIRE_API_HOST") or "127.0.0.1",
+        api_port=_int(get("HIREWIRE_API_PORT") or 8080, "HIREWIRE_API_PORT", 0, 65535),
+        log_format=log_format,
+        redis_prefix=prefix,
+        statement_cache_size=_int(get("HIREWIRE_STATEMENT_CACHE_SIZE") or 100, "HIREWIRE_STATEMENT_CACHE_SIZE",
+                                  0, 100_000),
+        raw_retention_days=_int(get("HIREWIRE_RAW_RETENTION_DAYS") or 30, "HIREWIRE_RAW_RETENTION_DAYS", 0, 36500),
+        fetch=fetch,
+        sources=sources,
+    )

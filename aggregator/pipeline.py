@@ -1,0 +1,159 @@
+"""THE orchestrator: refresh one source, top to bottom.
+
+fetch (politely) → parse (the source's adapter) → normalise → store (one transaction, returning only
+the new canonical jobs) → hand the new job ids to matching. Every attempt is recorded in
+fetch_runs and the source's health row, so a failing source is visible and backed off without
+affecting any other.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Awaitable, Callable, Iterable
+from dataclasses import dataclass, field
+
+import asyncpg
+
+from aggregator import dedup
+from aggregator.config import Settings, SourceSettings
+from aggregator.errors import FetchError, ParseError
+from aggregator.model import Listing
+from aggregator.normalise import normalise
+from aggregator.store import postings as store_postings
+from aggregator.store import sources as store_sources
+from scrapers import sources as registry
+from scrapers.fetch import Fetcher
+from scrapers.sources.base import ParseContext
+
+__all__ = ["SourceReport", "refresh_source"]
+
+
+@dataclass(slots=True)
+class SourceReport:
+    """What one refresh of one source did (the `hirewire scrape` summary line)."""
+
+    source: str
+    fetched: int = 0
+    new: int = 0
+    updated: int = 0
+    duplicates: int = 0
+    closed: int = 0
+    skipped: int = 0
+    not_modified: int = 0
+    errors: list[str] = field(default_factory=list)
+    new_job_ids: list[int] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return not self.errors
+
+
+def _raw_bytes(raw: object) -> bytes | None:
+    if raw is None:
+        return None
+    if isinstance(raw, bytes):
+        return raw
+    if isinstance(raw, str):
+        return raw.encode()
+    return json.dumps(raw, ensure_ascii=False, default=str).encode()
+
+
+def _near_duplicate_finder(listing: Listing, rows: Iterable[asyncpg.Record]) -> int | None:
+    return None
+
+
+async def _fetch_all(cfg: SourceSettings, fetcher: Fetcher, conn: asyncpg.Connection,
+                     report: SourceReport) -> tuple[list[store_postings.Incoming], list[str],
+                                                    list[tuple[str, str | None, str | None]],
+                                                    list[store_sources.FetchRun], float | None]:
+    """Read every start URL of the source and the pages they lead to."""
+    adapter = registry.get(cfg.name)
+    items: list[store_postings.Incoming] = []
+    complete_scopes: list[str] = []
+    validators: list[tuple[str, str | None, str | None]] = []
+    runs: list[store_sources.FetchRun] = []
+    retry_after: float | None = None
+    for start_url, board in cfg.start_urls():
+        scope = board or (start_url if (cfg.feeds or cfg.pages) else "")
+        queue: list[tuple[str, int]] = [(start_url, 0)]
+        seen: set[str] = set()
+        complete = True
+        while queue:
+            url, page = queue.pop(0)
+            if url in seen:
+                continue
+            if len(seen) >= cfg.max_pages:
+                complete = False
+                break
+            seen.add(url)
+            etag, modified = (await store_sources.validators(conn, url)) if cfg.conditional else (None, None)
+            try:
+                response = await fetcher.get(url, etag=etag, last_modified=modified, content_types=cfg.content_types)
+            except FetchError as exc:
+                report.errors.append(f"{url}: {exc}")
+                runs.append(store_sources.FetchRun(cfg.name, url, "error", http_status=exc.status,
+                                                   attempts=getattr(exc, "attempts", 1),
+                                                   error_class=type(exc).__name__, error_message=str(exc)))
+                retry_after = max(retry_after or 0, exc.retry_after or 0) or None
+                complete = False
+                break
+            if response.not_modified:
+                report.not_modified += 1
+                runs.append(store_sources.FetchRun(cfg.name, url, "not_modified", http_status=304,
+                                                   attempts=response.attempts, duration_ms=response.duration_ms))
+                complete = False  # nothing to compare against: close nothing
+                continue
+            try:
+                parsed = adapter.parse(response.body, ParseContext(url=url, board=board, page=page))
+            except ParseError as exc:
+                report.errors.append(f"{url}: {exc}")
+                runs.append(store_sources.FetchRun(cfg.name, url, "error", http_status=response.status,
+                                                   bytes=len(response.body), attempts=response.attempts,
+                                                   duration_ms=response.duration_ms,
+                                                   error_class="ParseError", error_message=str(exc)))
+                complete = False
+                break
+            report.fetched += len(parsed.listings)
+            for raw in parsed.listings:
+                listing = normalise(raw)
+                if listing.python_backend or cfg.keep_all:
+                    items.append(store_postings.Incoming(listing, _raw_bytes(raw.raw), scope))
+                else:
+                    report.skipped += 1
+            runs.append(store_sources.FetchRun(
+                cfg.name, url, "ok", http_status=response.status, bytes=len(response.body),
+                attempts=response.attempts, duration_ms=response.duration_ms, listings=len(parsed.listings),
+                warnings=len(parsed.warnings),
+                error_message="; ".join(parsed.warnings[:5]) or None))
+            validators.append((url, response.etag, response.last_modified))
+            complete = complete and parsed.complete
+            queue.extend((follow, page + 1) for follow in parsed.follow)
+        if complete:
+            complete_scopes.append(scope)
+    return items, complete_scopes, validators, runs, retry_after
+
+
+async def refresh_source(settings: Settings, pool: asyncpg.Pool, fetcher: Fetcher, name: str,
+                         on_new_jobs: Callable[[list[int]], Awaitable[None]] | None = None) -> SourceReport:
+    """Fetch, parse, normalise and store one source; then hand its new jobs to matching."""
+    cfg = settings.source(name)
+    report = SourceReport(name)
+    async with pool.acquire() as conn:
+        items, complete_scopes, validators, runs, retry_after = await _fetch_all(cfg, fetcher, conn, report)
+        result = await store_postings.ingest(conn, name, items, complete_scopes=complete_scopes,
+                                             finder=_near_duplicate_finder)
+        # Validators are saved only once what they describe is committed.
+        for url, etag, modified in validators:
+            await store_sources.save_validators(conn, url, etag, modified)
+        await store_sources.record_runs(conn, runs)
+        if report.errors:
+            await store_sources.record_failure(conn, name, report.errors[0], cfg.every, settings.fetch.max_backoff,
+                                               retry_after)
+        else:
+            await store_sources.record_success(conn, name, cfg.every)
+    report.new, report.updated, report.duplicates, report.closed = (
+        result.new, result.updated, result.duplicates, result.closed)
+    report.new_job_ids = result.new_job_ids
+    if result.new_job_ids and on_new_jobs is not None:
+        await on_new_jobs(result.new_job_ids)
+    return report

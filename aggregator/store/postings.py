@@ -1,0 +1,260 @@
+"""Postings and canonical jobs: set-at-a-time ingestion of one source's batch.
+
+A batch is copied into a temporary table, then a fixed number of statements (never one per row)
+tells new, changed and unchanged postings apart, attaches new postings to canonical jobs (exact
+fingerprint or near-duplicate decision), keeps the raw items and, for a complete snapshot, closes
+what disappeared. Everything happens in one transaction, so the dedup decision and the rows it
+produces commit together; new job ids are returned for matching after commit.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import zlib
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field
+
+import asyncpg
+import msgspec
+
+from aggregator import dedup
+from aggregator.model import Listing
+
+__all__ = ["Incoming", "IngestResult", "ingest"]
+
+
+@dataclass(slots=True)
+class Incoming:
+    """One normalised listing on its way in, with the raw item it came from."""
+
+    listing: Listing
+    raw: bytes | None = None
+    #: The snapshot it belongs to (ATS board or feed URL); '' for whole-source feeds.
+    scope: str = ""
+
+
+@dataclass(slots=True)
+class IngestResult:
+    new: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    #: New postings that joined an existing job (the same job seen on another board or again).
+    duplicates: int = 0
+    closed: int = 0
+    new_job_ids: list[int] = field(default_factory=list)
+
+
+_encoder = msgspec.json.Encoder()
+
+_COLUMNS = [
+    "source", "external_id", "scope", "content_hash", "fingerprint", "company_key", "title", "company", "url",
+    "apply_url", "location_raw", "locations", "countries", "remote_regions", "remote", "employment_type",
+    "seniority", "salary_min", "salary_max", "salary_currency", "salary_period", "salary_annual_min",
+    "salary_annual_max", "skills", "description_text", "description_html", "posted_at", "python_backend",
+    "listing", "raw", "near_job_id",
+]
+
+_CREATE_INCOMING = """
+CREATE TEMP TABLE IF NOT EXISTS incoming (
+    source text, external_id text, scope text, content_hash text, fingerprint text, company_key text,
+    title text, company text, url text, apply_url text, location_raw text, locations text,
+    countries text[], remote_regions text[], remote text, employment_type text, seniority text,
+    salary_min double precision, salary_max double precision, salary_currency text, salary_period text,
+    salary_annual_min double precision, salary_annual_max double precision, skills text[],
+    description_text text, description_html text, posted_at timestamptz, python_backend boolean,
+    listing text, raw bytea, near_job_id bigint
+) ON COMMIT DELETE ROWS
+"""
+
+# Known postings: refresh last_seen, and content where the hash changed. Returns one row each.
+_UPDATE_KNOWN = """
+WITH known AS (
+    SELECT p.id, p.job_id, p.content_hash AS old_hash, i.*
+    FROM postings p JOIN incoming i ON p.source = i.source AND p.external_id = i.external_id
+    ORDER BY p.id
+    FOR UPDATE OF p
+)
+UPDATE postings p
+SET last_seen = now(), closed_at = NULL, scope = known.scope,
+    content_hash = known.content_hash,
+    listing = CASE WHEN known.old_hash <> known.content_hash THEN known.listing::jsonb ELSE p.listing END,
+    updated_at = CASE WHEN known.old_hash <> known.content_hash THEN now() ELSE p.updated_at END
+FROM known
+WHERE p.id = known.id
+RETURNING p.id, p.job_id, known.old_hash <> known.content_hash AS changed
+"""
+
+# A changed posting refreshes its job when it is the posting the job was built from.
+_REFRESH_JOBS = """
+UPDATE jobs j
+SET title = i.title, company = i.company, url = i.url, apply_url = i.apply_url,
+    location_raw = i.location_raw, locations = i.locations::jsonb, countries = i.countries,
+    remote_regions = i.remote_regions, remote = i.remote, employment_type = i.employment_type,
+    seniority = i.seniority, salary_min = i.salary_min, salary_max = i.salary_max,
+    salary_currency = i.salary_currency, salary_period = i.salary_period,
+    salary_annual_min = i.salary_annual_min, salary_annual_max = i.salary_annual_max, skills = i.skills,
+    description_text = i.description_text, description_html = i.description_html,
+    posted_at = coalesce(i.posted_at, j.posted_at), python_backend = i.python_backend,
+    search = {search}
+FROM postings p JOIN incoming i ON p.source = i.source AND p.external_id = i.external_id
+WHERE p.id = ANY($1::bigint[]) AND j.id = p.job_id AND j.source = p.source
+"""
+
+_TOUCH_JOBS = """
+UPDATE jobs SET last_seen = now(), closed_at = NULL WHERE id = ANY($1::bigint[])
+"""
+
+_SEARCH = """(setweight(to_tsvector('english', coalesce(i.title, '')), 'A')
+ || setweight(to_tsvector('english', coalesce(i.company, '') || ' ' || array_to_string(i.skills, ' ')), 'B')
+ || setweight(to_tsvector('english', left(coalesce(i.description_text, ''), 200000)), 'C'))"""
+
+# New canonical jobs for new postings that are neither known nor a near duplicate. An existing
+# fingerprint is the exact cross-source key: the row is only touched (xmax <> 0 tells).
+_INSERT_JOBS = f"""
+INSERT INTO jobs (fingerprint, company_key, title, company, url, apply_url, location_raw, locations,
+                  countries, remote_regions, remote, employment_type, seniority, salary_min, salary_max,
+                  salary_currency, salary_period, salary_annual_min, salary_annual_max, skills,
+                  description_text, description_html, posted_at, python_backend, source, search)
+SELECT DISTINCT ON (i.fingerprint)
+       i.fingerprint, i.company_key, i.title, i.company, i.url, i.apply_url, i.location_raw,
+       i.locations::jsonb, i.countries, i.remote_regions, i.remote, i.employment_type, i.seniority,
+       i.salary_min, i.salary_max, i.salary_currency, i.salary_period, i.salary_annual_min,
+       i.salary_annual_max, i.skills, i.description_text, i.description_html, i.posted_at,
+       i.python_backend, i.source, {_SEARCH}
+FROM incoming i
+WHERE i.near_job_id IS NULL
+  AND NOT EXISTS (SELECT 1 FROM postings p WHERE p.source = i.source AND p.external_id = i.external_id)
+ORDER BY i.fingerprint, i.external_id
+ON CONFLICT (fingerprint) DO UPDATE SET last_seen = now(), closed_at = NULL
+RETURNING id, (xmax = 0) AS inserted
+"""
+
+_INSERT_POSTINGS = """
+INSERT INTO postings (source, external_id, scope, job_id, content_hash, listing)
+SELECT i.source, i.external_id, i.scope, coalesce(i.near_job_id, j.id), i.content_hash, i.listing::jsonb
+FROM incoming i LEFT JOIN jobs j ON j.fingerprint = i.fingerprint
+WHERE NOT EXISTS (SELECT 1 FROM postings p WHERE p.source = i.source AND p.external_id = i.external_id)
+ORDER BY i.source, i.external_id
+ON CONFLICT (source, external_id) DO NOTHING
+RETURNING id, job_id
+"""
+
+_KEEP_RAW = """
+INSERT INTO raw_items (posting_id, payload)
+SELECT p.id, i.raw FROM incoming i JOIN postings p ON p.source = i.source AND p.external_id = i.external_id
+WHERE i.raw IS NOT NULL AND p.id = ANY($1::bigint[])
+ON CONFLICT (posting_id) DO UPDATE SET payload = excluded.payload, fetched_at = now()
+"""
+
+_CLOSE_POSTINGS = """
+UPDATE postings p SET closed_at = now()
+WHERE p.source = $1 AND p.scope = ANY($2::text[]) AND p.closed_at IS NULL
+  AND NOT EXISTS (SELECT 1 FROM incoming i WHERE i.source = p.source AND i.external_id = p.external_id)
+RETURNING p.job_id
+"""
+
+# A job closes when its last open posting closes.
+_CLOSE_JOBS = """
+UPDATE jobs j SET closed_at = now()
+WHERE j.id = ANY($1::bigint[]) AND j.closed_at IS NULL
+  AND NOT EXISTS (SELECT 1 FROM postings p WHERE p.job_id = j.id AND p.closed_at IS NULL)
+"""
+
+_CANDIDATES = """
+SELECT id, company_key, title, company, remote, countries, description_text, seniority
+FROM jobs WHERE company_key = ANY($1::text[]) AND closed_at IS NULL
+"""
+
+
+def content_hash(listing: Listing) -> str:
+    return hashlib.blake2b(_encoder.encode(listing), digest_size=16).hexdigest()
+
+
+def _record(item: Incoming, near_job_id: int | None) -> tuple[object, ...]:
+    listing = item.listing
+    return (
+        listing.source, listing.external_id, item.scope, content_hash(listing), listing.fingerprint,
+        dedup.company_key(listing.company), listing.title, listing.company, listing.url, listing.apply_url,
+        listing.location_raw, _encoder.encode(listing.locations).decode(),
+        sorted({loc.country for loc in listing.locations if loc.country}), listing.remote_regions,
+        listing.remote, listing.employment_type, listing.seniority, listing.salary_min, listing.salary_max,
+        listing.salary_currency, listing.salary_period, listing.salary_annual_min, listing.salary_annual_max,
+        listing.skills, listing.description_text, listing.description_html, listing.posted_at,
+        listing.python_backend, _encoder.encode(listing).decode(),
+        zlib.compress(item.raw, 6) if item.raw is not None else None, near_job_id,
+    )
+
+
+NearDuplicateFinder = Callable[[Listing, Iterable[asyncpg.Record]], int | None]
+
+
+async def _near_duplicates(conn: asyncpg.Connection, items: Sequence[Incoming],
+                           finder: NearDuplicateFinder | None) -> dict[int, int]:
+    """Index in `items` -> existing job id, for new postings that duplicate an open job."""
+    if finder is None:
+        return {}
+    keys = sorted({dedup.company_key(item.listing.company) for item in items} - {""})
+    if not keys:
+        return {}
+    known = {(r["source"], r["external_id"]) for r in await conn.fetch(
+        "SELECT source, external_id FROM postings WHERE (source, external_id) IN "
+        "(SELECT * FROM unnest($1::text[], $2::text[]))",
+        [i.listing.source for i in items], [i.listing.external_id for i in items])}
+    rows = await conn.fetch(_CANDIDATES, keys)
+    if not rows:
+        return {}
+    by_company: dict[str, list[asyncpg.Record]] = {}
+    for row in rows:
+        by_company.setdefault(row["company_key"], []).append(row)
+    found: dict[int, int] = {}
+    for index, item in enumerate(items):
+        listing = item.listing
+        if (listing.source, listing.external_id) in known:
+            continue
+        candidates = by_company.get(dedup.company_key(listing.company), [])
+        job_id = finder(listing, candidates)
+        if job_id is not None:
+            found[index] = job_id
+    return found
+
+
+async def ingest(conn: asyncpg.Connection, source: str, items: Sequence[Incoming], *,
+                 complete_scopes: Sequence[str] = (), finder: NearDuplicateFinder | None = None) -> IngestResult:
+    """Store one batch of `source`; close postings missing from each scope in `complete_scopes`.
+
+    Returns counts and the ids of canonical jobs created by this batch (what matching sees).
+    """
+    result = IngestResult()
+    unique: dict[str, Incoming] = {}
+    for item in items:  # the last occurrence of an external id in a batch wins
+        unique[item.listing.external_id] = item
+    batch = list(unique.values())
+    async with conn.transaction():
+        await conn.execute(_CREATE_INCOMING)
+        near = await _near_duplicates(conn, batch, finder)
+        await conn.copy_records_to_table(
+            "incoming", records=[_record(item, near.get(i)) for i, item in enumerate(batch)], columns=_COLUMNS)
+        known = await conn.fetch(_UPDATE_KNOWN)
+        changed = [row["id"] for row in known if row["changed"]]
+        result.updated = len(changed)
+        result.unchanged = len(known) - len(changed)
+        if changed:
+            await conn.execute(_REFRESH_JOBS.format(search=_SEARCH), changed)
+        if known:
+            await conn.execute(_TOUCH_JOBS, sorted({row["job_id"] for row in known}))
+        jobs = await conn.fetch(_INSERT_JOBS)
+        result.new_job_ids = sorted(row["id"] for row in jobs if row["inserted"])
+        postings = await conn.fetch(_INSERT_POSTINGS)
+        result.new = len(postings)
+        result.duplicates = result.new - len(result.new_job_ids)
+        if near:
+            await conn.execute(_TOUCH_JOBS, sorted(set(near.values())))
+        fresh = [row["id"] for row in postings] + changed
+        if fresh:
+            await conn.execute(_KEEP_RAW, fresh)
+        if complete_scopes:
+            gone = await conn.fetch(_CLOSE_POSTINGS, source, list(complete_scopes))
+            result.closed = len(gone)
+            if gone:
+                await conn.execute(_CLOSE_JOBS, sorted({row["job_id"] for row in gone}))
+    return result

@@ -1,0 +1,45 @@
+"""Read the URLs of an XML sitemap (`<urlset>`) or sitemap index (`<sitemapindex>`).
+
+Regular expressions rather than an XML parser: sitemaps are flat, only `<loc>` matters, and a
+regex cannot be made to expand entities (the billion-laughs family) the way a parser can.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+from dataclasses import dataclass
+from urllib.parse import urljoin
+
+__all__ = ["Sitemap", "read_sitemap"]
+
+_ROOT = re.compile(
+    r"^\s*(?:<\?xml[^>]*\?>\s*)?(?:<!--.*?-->\s*|<\?[^>]*\?>\s*|<!DOCTYPE[^>]*>\s*)*"
+    r"<(?:[\w-]+:)?(urlset|sitemapindex)\b",
+    re.S | re.I,
+)
+# Unprefixed <loc> only: <image:loc> and <video:loc> inside a <url> are media, not pages.
+_LOC = re.compile(r"<loc>\s*(?:<!\[CDATA\[)?\s*(.*?)\s*(?:\]\]>)?\s*</loc>", re.S | re.I)
+
+
+@dataclass(frozen=True, slots=True)
+class Sitemap:
+    """The page URLs (`is_index` False) or child sitemap URLs (`is_index` True), in document order."""
+
+    is_index: bool
+    urls: list[str]
+
+
+def read_sitemap(text: str, base: str | None = None) -> Sitemap | None:
+    """The sitemap in `text`, or None when the document is not a sitemap."""
+    root = _ROOT.match(text)
+    if not root:
+        return None
+    seen: set[str] = set()
+    urls = []
+    for match in _LOC.finditer(text):
+        url = urljoin(base or "", html.unescape(match.group(1)).strip())
+        if url.startswith(("http://", "https://")) and url not in seen:
+            seen.add(url)
+            urls.append(url)
+    return Sitemap(is_index=root.group(1).lower() == "sitemapindex", urls=urls)

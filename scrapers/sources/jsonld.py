@@ -1,0 +1,136 @@
+"""schema.org `JobPosting` JSON-LD in career pages, and the sitemaps that list those pages.
+
+Point `url` at a job page or a sitemap (the default is a placeholder: this source reads whatever
+pages the operator configures). A sitemap yields the pages to fetch; a page yields one listing per
+JobPosting it embeds. These are pages written for people, so robots.txt is obeyed and the rate is
+low.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from typing import Any, ClassVar
+
+from aggregator.errors import ParseError
+from aggregator.model import RawListing
+from scrapers.sources._jobposting import (
+    first_text,
+    read_company,
+    read_description,
+    read_employment_type,
+    read_identifier,
+    read_pay,
+    read_where,
+)
+from scrapers.sources._ldjson import decode_lenient, json_ld_blocks, nodes_of_type
+from scrapers.sources._sitemap import read_sitemap
+from scrapers.sources.base import Defaults, Page, ParseContext
+
+#: "2025-06-10 08:35:07 UTC", as WWR states datePosted: ISO 8601 but for the space and the zone name.
+_SPACED_UTC = re.compile(r"^(\d{4}-\d{2}-\d{2}) (\d{2}:\d{2}(?::\d{2})?) UTC$")
+#: Pages followed from one sitemap: enough for a company's openings, not a whole site's archive.
+MAX_SITEMAP_URLS = 200
+
+
+class JsonLd:
+    name: ClassVar[str] = "jsonld"
+    defaults: ClassVar[Defaults] = Defaults(
+        url="https://careers.example.org/sitemap.xml",
+        every="12h",
+        rate=0.2,
+        burst=1,
+        content_types=("text/html", "application/xhtml+xml", "application/xml", "text/xml"),
+        max_pages=MAX_SITEMAP_URLS,
+        robots=True,
+    )
+
+    def parse(self, payload: bytes, ctx: ParseContext) -> Page:
+        text = _markup_text(payload)
+        sitemap = read_sitemap(text, ctx.url)
+        if sitemap is not None:
+            capped = sitemap.urls[:MAX_SITEMAP_URLS]
+            return Page(follow=capped, complete=len(capped) == len(sitemap.urls))
+        page = Page()
+        postings: list[dict[str, Any]] = []
+        for index, block in enumerate(json_ld_blocks(text)):
+            try:
+                postings.extend(nodes_of_type(decode_lenient(block), "jobposting"))
+            except ValueError as exc:
+                page.warnings.append(f"jsonld: script block {index} skipped: not JSON ({exc})")
+        used_ids: set[str] = set()
+        for index, posting in enumerate(postings):
+            try:
+                listing = self._listing(posting, ctx, single=len(postings) == 1, used_ids=used_ids)
+            except (TypeError, ValueError) as exc:
+                page.warnings.append(f"jsonld: JobPosting {index} skipped: {exc}")
+                continue
+            used_ids.add(listing.external_id)
+            page.listings.append(listing)
+        return page
+
+    def _listing(self, posting: dict[str, Any], ctx: ParseContext, *, single: bool,
+                 used_ids: set[str]) -> RawListing:
+        title = first_text(posting.get("title")) or first_text(posting.get("name"))
+        if not title:
+            raise ValueError("no title")
+        company = read_company(posting.get("hiringOrganization"))
+        own_url = first_text(posting.get("url"))
+        where = read_where(posting)
+        pay = read_pay(posting.get("baseSalary") or posting.get("estimatedSalary"))
+        candidates = [
+            read_identifier(posting.get("identifier")),
+            # The page URL names one posting only when the page holds one.
+            ctx.url if single else None,
+            own_url,
+            _stable_hash(title, company, where.location_raw),
+        ]
+        fallback = f"{candidates[-1]}-{len(used_ids)}"
+        external_id = next((c for c in candidates if c and c not in used_ids), fallback)
+        return RawListing(
+            source=self.name,
+            external_id=external_id,
+            title=title,
+            url=ctx.url or own_url,
+            apply_url=own_url if own_url and own_url != ctx.url else None,
+            company=company,
+            location_raw=where.location_raw,
+            places=where.places,
+            remote=where.remote,
+            employment_type=read_employment_type(posting.get("employmentType")),
+            salary_min=pay.minimum,
+            salary_max=pay.maximum,
+            salary_currency=pay.currency,
+            salary_period=pay.period,
+            salary_text=pay.text,
+            description_html=read_description(posting.get("description")),
+            posted_at=_iso_date(first_text(posting.get("datePosted"))),
+            raw=posting,
+        )
+
+
+def _markup_text(payload: bytes) -> str:
+    """The payload as text, or ParseError when it is not markup at all (binary, JSON, plain text)."""
+    head = payload[:4096]
+    if b"\x00" in head or head.startswith(b"\x1f\x8b"):
+        raise ParseError("jsonld: not an HTML or XML document (binary data)")
+    text = payload.removeprefix(b"\xef\xbb\xbf").decode("utf-8", errors="replace")
+    if "<" not in text or text.count("\ufffd") > len(text) // 10:
+        raise ParseError("jsonld: not an HTML or XML document")
+    return text
+
+
+def _iso_date(value: str | None) -> str | None:
+    """The date as stated, rewritten to ISO 8601 when it is the spaced "… UTC" form."""
+    match = _SPACED_UTC.match(value) if value else None
+    return f"{match.group(1)}T{match.group(2)}Z" if match else value
+
+
+def _stable_hash(title: str, company: str | None, location: str | None) -> str:
+    # The last resort for pages that give a posting no identifier and no URL of its own; the
+    # location keeps two same-titled openings of one company apart.
+    digest = hashlib.sha256("\x1f".join((title, company or "", location or "")).encode()).hexdigest()
+    return f"sha256:{digest[:24]}"
+
+
+SOURCE = JsonLd()

@@ -1,0 +1,128 @@
+"""RemoteOK's public API (`/api?tags=python`).
+
+Terms (the legal notice that is element 0 of every response): link back to the listing on Remote OK
+with a followed link and name Remote OK as the source, or API access is suspended. So a listing's
+`url` is always RemoteOK's own listing page, never the employer's. No rate is stated; the body is
+~0.5 MB whatever the filter, so it is read a few times a day.
+
+Payload quirks handled here: the leading legal-notice element; salary 0 meaning "not stated"; text
+whose UTF-8 was decoded as Latin-1 upstream ("Weâ\\x80\\x99re", see `repair_mojibake`); literal
+backslash-n sequences inside the HTML; "" for an unknown location or company.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any, ClassVar
+
+from aggregator.errors import ParseError
+from aggregator.model import RawListing
+from scrapers.sources._json import load_json, text_field
+from scrapers.sources._values import http_url, positive, strings
+from scrapers.sources.base import Defaults, Page, ParseContext
+
+# Windows-1252 puts printable characters where Latin-1 has C1 controls; mojibake made through
+# either codec must map back to the same bytes.
+_CP1252_BYTES: dict[str, int] = {}
+for _byte in range(0x80, 0xA0):
+    try:
+        _CP1252_BYTES[bytes([_byte]).decode("cp1252")] = _byte
+    except UnicodeDecodeError:
+        pass  # five bytes cp1252 leaves undefined; Latin-1 covers them as C1 controls
+_CONT = "[\u0080-\u00bf" + "".join(_CP1252_BYTES) + "]"
+# One well-formed UTF-8 multi-byte sequence, each byte shown as its Latin-1/cp1252 character.
+# Matching whole sequences only (lead byte plus exactly its continuation bytes) is what keeps
+# genuine accented text such as "café" or "Zürich" untouched.
+_MOJIBAKE = re.compile(
+    f"[\u00c2-\u00df]{_CONT}|[\u00e0-\u00ef]{_CONT}{{2}}|[\u00f0-\u00f4]{_CONT}{{3}}"
+)
+
+
+def _redecode(match: re.Match[str]) -> str:
+    text = match.group(0)
+    raw = bytes(_CP1252_BYTES.get(ch, ord(ch)) for ch in text)
+    try:
+        return raw.decode("utf-8")
+    except UnicodeDecodeError:
+        return text
+
+
+def repair_mojibake(text: str) -> str:
+    """`text` with UTF-8 sequences that were decoded as Latin-1 or cp1252 turned back into characters.
+
+    Only runs that form a valid UTF-8 sequence are replaced ("â\\x80\\x99" -> "’", "Ã³" -> "ó"); a
+    string mixing good and broken characters keeps the good ones.
+    """
+    if not text.isascii():
+        return _MOJIBAKE.sub(_redecode, text)
+    return text
+
+
+def _clean(value: str | None) -> str | None:
+    """A text field with mojibake repaired; None when nothing is left."""
+    if value is None:
+        return None
+    return repair_mojibake(value).strip() or None
+
+
+class RemoteOK:
+    name: ClassVar[str] = "remoteok"
+    defaults: ClassVar[Defaults] = Defaults(
+        url="https://remoteok.com/api?tags=python",
+        every="4h",
+        rate=0.05,
+        burst=1,
+        content_types=("application/json",),
+        max_pages=1,
+    )
+
+    def parse(self, payload: bytes, ctx: ParseContext) -> Page:
+        document = load_json(payload, self.name)
+        if not isinstance(document, list):
+            raise ParseError("remoteok: expected a JSON list (legal notice followed by jobs)")
+        page = Page()
+        for index, item in enumerate(document):
+            if isinstance(item, dict) and "legal" in item and "id" not in item:
+                continue  # the terms notice, not a job
+            try:
+                page.listings.append(self._listing(item))
+            except (KeyError, TypeError, ValueError) as exc:
+                page.warnings.append(f"remoteok: item {index} skipped: {exc}")
+        return page
+
+    def _listing(self, item: Any) -> RawListing:
+        if not isinstance(item, dict):
+            raise TypeError("not an object")
+        external_id = text_field(item, "id")
+        title = _clean(text_field(item, "position"))
+        if not external_id or not title:
+            raise ValueError("no id or position")
+        # The attribution the terms require: RemoteOK's listing page, built from the slug if absent.
+        url = http_url(item.get("url"))
+        if url is None and (slug := text_field(item, "slug")):
+            url = f"https://remoteok.com/remote-jobs/{slug}"
+        low, high = positive(item.get("salary_min")), positive(item.get("salary_max"))
+        description = _clean(text_field(item, "description"))
+        # "Sonipat, " and "How, ": a city with an empty region after it.
+        location = _clean((text_field(item, "location") or "").strip(" ,"))
+        return RawListing(
+            source=self.name,
+            external_id=external_id,
+            title=title,
+            url=url,
+            apply_url=http_url(item.get("apply_url")),
+            company=_clean(text_field(item, "company")),
+            location_raw=location,
+            remote=True,  # a remote-only board
+            # Amounts are entered by the employer in any currency (PLN, USD, …) and for any period;
+            # the API states neither, so both stay unknown.
+            salary_min=low,
+            salary_max=high,
+            tags=[repair_mojibake(tag) for tag in strings(item.get("tags"))],
+            description_html=description.replace("\\r\\n", "\n").replace("\\n", "\n") if description else None,
+            posted_at=text_field(item, "date") or positive(item.get("epoch")),
+            raw=item,
+        )
+
+
+SOURCE = RemoteOK()

@@ -1,0 +1,84 @@
+"""Configuration: defaults, TOML overrides, and one clear line naming a bad setting."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from aggregator.config import load_settings, parse_duration
+from aggregator.errors import ConfigError
+
+
+def test_defaults_without_any_configuration(tmp_path: Path) -> None:
+    settings = load_settings({"HIREWIRE_DATA_DIR": str(tmp_path)})
+    assert settings.database_url is None and settings.redis_url is None
+    assert (settings.api_host, settings.api_port) == ("127.0.0.1", 8080)
+    remotive = settings.source("remotive")
+    assert remotive.enabled and remotive.url.startswith("https://remotive.com/api/remote-jobs")
+    # ATS sources have no boards by default and the generic ones no feeds: off until configured.
+    assert not settings.source("greenhouse").enabled
+    assert not settings.source("rss").enabled
+
+
+def test_empty_toml_file_is_valid(tmp_path: Path) -> None:
+    path = tmp_path / "empty.toml"
+    path.write_text("")
+    assert load_settings({"HIREWIRE_CONFIG": str(path)}).source("remotive").enabled
+
+
+def test_toml_overrides_endpoint_schedule_and_boards(tmp_path: Path) -> None:
+    path = tmp_path / "c.toml"
+    path.write_text(
+        '[sources.remotive]\nurl = "http://127.0.0.1:9/x"\nevery = "30m"\nrate = 2.5\nburst = 3\n'
+        '[sources.greenhouse]\nboards = ["acme", "globex"]\n'
+        '[sources.rss]\nfeeds = ["https://example.org/jobs.rss"]\n')
+    settings = load_settings({"HIREWIRE_CONFIG": str(path)})
+    remotive = settings.source("remotive")
+    assert (remotive.url, remotive.every, remotive.rate, remotive.burst) == ("http://127.0.0.1:9/x", 1800, 2.5, 3)
+    greenhouse = settings.source("greenhouse")
+    assert greenhouse.enabled
+    assert greenhouse.start_urls() == [
+        ("https://boards-api.greenhouse.io/v1/boards/acme/jobs?content=true", "acme"),
+        ("https://boards-api.greenhouse.io/v1/boards/globex/jobs?content=true", "globex")]
+    assert settings.source("rss").enabled
+    assert settings.source("rss").start_urls() == [("https://example.org/jobs.rss", None)]
+
+
+@pytest.mark.parametrize(("env", "toml", "setting"), [
+    ({"HIREWIRE_API_PORT": "eighty"}, "", "HIREWIRE_API_PORT"),
+    ({"HIREWIRE_API_PORT": "70000"}, "", "HIREWIRE_API_PORT"),
+    ({"HIREWIRE_DATABASE_URL": "mysql://x"}, "", "HIREWIRE_DATABASE_URL"),
+    ({"HIREWIRE_ALLOW_PRIVATE_DESTINATIONS": "perhaps"}, "", "HIREWIRE_ALLOW_PRIVATE_DESTINATIONS"),
+    ({"HIREWIRE_SMTP_URL": "http://mail"}, "", "HIREWIRE_SMTP_URL"),
+    ({}, '[sources.remotive]\nevery = "soon"\n', "sources.remotive.every"),
+    ({}, '[sources.remotive]\nrate = -1\n', "sources.remotive.rate"),
+    ({}, '[sources.remotive]\nurl = "ftp://x"\n', "sources.remotive.url"),
+    ({}, '[sources.remotive]\nspeed = 3\n', "sources.remotive.speed"),
+    ({}, '[sources.monster]\nenabled = true\n', "sources.monster"),
+    ({}, '[sources.greenhouse]\nboards = "acme"\n', "sources.greenhouse.boards"),
+    ({}, "this is = not toml [", "HIREWIRE_CONFIG"),
+])
+def test_bad_values_name_the_setting(tmp_path: Path, env: dict[str, str], toml: str, setting: str) -> None:
+    path = tmp_path / "c.toml"
+    path.write_text(toml)
+    with pytest.raises(ConfigError) as raised:
+        load_settings({**env, "HIREWIRE_CONFIG": str(path)})
+    assert raised.value.setting == setting
+    assert str(raised.value).startswith(setting + ":")
+
+
+def test_command_line_prints_one_line_and_no_traceback(tmp_path: Path) -> None:
+    result = subprocess.run([sys.executable, "-m", "aggregator", "sources"], capture_output=True, text=True,
+                            env={"HIREWIRE_API_PORT": "eighty", "HIREWIRE_DATA_DIR": str(tmp_path),
+                                 "PATH": "/usr/bin:/bin"}, timeout=60)
+    assert result.returncode == 2
+    assert result.stderr.strip().splitlines() == [
+        "hirewire: HIREWIRE_API_PORT: 'eighty' is not a whole number"]
+
+
+@pytest.mark.parametrize(("text", "seconds"), [("90", 90), ("30s", 30), ("30m", 1800), ("6h", 21600), ("1d", 86400)])
+def test_durations(text: str, seconds: float) -> None:
+    assert parse_duration(text, "x") == seconds

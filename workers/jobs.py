@@ -1,0 +1,72 @@
+"""The arq job functions: thin wrappers that call the domain and hand work on.
+
+Each job is idempotent — arq delivers at least once — because PostgreSQL decides: postings are
+unique per (source, external id), matching only touches unmatched jobs, deliveries are unique per
+(alert, job) and move through their states in the database.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import structlog
+
+from aggregator import match, pipeline
+from aggregator.runtime import Runtime
+
+log = structlog.get_logger("hirewire.jobs")
+
+#: arq job function names, used when enqueueing.
+FETCH_SOURCE = "fetch_source"
+MATCH_JOBS = "match_jobs"
+SEND_DELIVERY = "send_delivery"
+SWEEP = "sweep"
+
+
+def _rt(ctx: dict[str, Any]) -> Runtime:
+    runtime: Runtime = ctx["runtime"]
+    return runtime
+
+
+async def fetch_source(ctx: dict[str, Any], name: str) -> dict[str, Any]:
+    """Refresh one source and enqueue matching of the jobs it created."""
+    rt = _rt(ctx)
+
+    async def hand_over(job_ids: list[int]) -> None:
+        await rt.enqueue(MATCH_JOBS, job_ids)
+
+    report = await pipeline.refresh_source(rt.settings, rt.pool, ctx["fetcher"], name, on_new_jobs=hand_over)
+    log.info("source refreshed", source=name, fetched=report.fetched, new=report.new, updated=report.updated,
+             duplicates=report.duplicates, closed=report.closed, errors=len(report.errors))
+    return {"source": name, "fetched": report.fetched, "new": report.new, "errors": report.errors}
+
+
+async def match_jobs(ctx: dict[str, Any], job_ids: list[int]) -> int:
+    """Match new jobs against the alerts; send instant alerts' deliveries."""
+    rt = _rt(ctx)
+    async with rt.pool.acquire() as conn:
+        result = await match.match_jobs(conn, job_ids)
+    for delivery_id in result.instant_ids or []:
+        await rt.enqueue(SEND_DELIVERY, delivery_id, job_id=f"delivery:{delivery_id}")
+    log.info("jobs matched", jobs=result.jobs, deliveries=result.deliveries)
+    return result.deliveries
+
+
+async def send_delivery(ctx: dict[str, Any], delivery_id: int) -> str:
+    """Send one delivery through its alert's channel."""
+    from workers.notify import deliver
+
+    return await deliver(_rt(ctx), delivery_id)
+
+
+async def sweep(ctx: dict[str, Any]) -> None:
+    """Catch up on anything a crash may have left: unmatched jobs and due deliveries."""
+    rt = _rt(ctx)
+    async with rt.pool.acquire() as conn:
+        job_ids = await match.unmatched_job_ids(conn)
+    if job_ids:
+        await rt.enqueue(MATCH_JOBS, job_ids)
+    from workers.notify import due_deliveries
+
+    for delivery_id in await due_deliveries(rt):
+        await rt.enqueue(SEND_DELIVERY, delivery_id, job_id=f"delivery:{delivery_id}")

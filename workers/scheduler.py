@@ -1,0 +1,95 @@
+"""The scheduler: enqueue due sources and periodic sweeps, with one leader across all machines.
+
+Leadership is a Redis key with a short expiry, renewed by the leader while it lives; a scheduler
+that is not the leader just waits. The state that decides what is due lives in PostgreSQL
+(sources.next_run_at), so a new leader picks up exactly where the old one stopped.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import socket
+import uuid
+
+import structlog
+
+from aggregator.runtime import Runtime
+from aggregator.store import sources as store_sources
+from workers import jobs
+
+log = structlog.get_logger("hirewire.scheduler")
+
+LEASE_SECONDS = 15.0
+#: How long a claimed source is held before it may be enqueued again (its job timeout, with margin).
+FETCH_LEASE_SECONDS = 900.0
+
+_RENEW = """
+if redis.call('get', KEYS[1]) == ARGV[1] then
+    return redis.call('pexpire', KEYS[1], ARGV[2])
+end
+return redis.call('set', KEYS[1], ARGV[1], 'NX', 'PX', ARGV[2]) and 1 or 0
+"""
+
+
+class Scheduler:
+    def __init__(self, rt: Runtime, *, tick: float = 5.0, sweep_every: float = 60.0) -> None:
+        self.rt = rt
+        self.tick = tick
+        self.sweep_every = sweep_every
+        self.identity = f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:8]}"
+        self.key = f"{rt.settings.redis_prefix}:scheduler:leader"
+        self._stop = asyncio.Event()
+
+    async def is_leader(self) -> bool:
+        """Take or renew the leader lease."""
+        result = await self.rt.redis.eval(_RENEW, 1, self.key, self.identity, int(LEASE_SECONDS * 1000))  # type: ignore[misc]
+        return bool(result)
+
+    async def sync_sources(self) -> None:
+        async with self.rt.pool.acquire() as conn:
+            await store_sources.sync(conn, {name: cfg.enabled for name, cfg in self.rt.settings.sources.items()})
+
+    async def enqueue_due(self) -> list[str]:
+        """Enqueue a fetch for every source whose time has come; returns their names."""
+        enqueued = []
+        async with self.rt.pool.acquire() as conn:
+            for name in await store_sources.due(conn):
+                if await store_sources.claim(conn, name, FETCH_LEASE_SECONDS):
+                    await self.rt.enqueue(jobs.FETCH_SOURCE, name, job_id=f"fetch:{name}:{uuid.uuid4().hex[:8]}")
+                    enqueued.append(name)
+        if enqueued:
+            log.info("sources enqueued", sources=enqueued)
+        return enqueued
+
+    async def run(self) -> None:
+        await self.sync_sources()
+        loop = asyncio.get_running_loop()
+        last_sweep = 0.0
+        while not self._stop.is_set():
+            try:
+                if await self.is_leader():
+                    await self.enqueue_due()
+                    if loop.time() - last_sweep >= self.sweep_every:
+                        await self.rt.enqueue(jobs.SWEEP)
+                        last_sweep = loop.time()
+            except (OSError, ConnectionError) as exc:  # PostgreSQL or Redis away: try again next tick
+                log.warning("scheduler tick failed", error=str(exc))
+            except Exception as exc:
+                log.exception("scheduler tick failed", error=str(exc))
+            try:
+                await asyncio.wait_for(self._stop.wait(), timeout=self.tick)
+            except TimeoutError:
+                pass
+        await self.resign()
+
+    async def resign(self) -> None:
+        """Give up leadership at once so another scheduler takes over without waiting for expiry."""
+        try:
+            if (await self.rt.redis.get(self.key)) == self.identity.encode():
+                await self.rt.redis.delete(self.key)
+        except (OSError, ConnectionError):
+            pass
+
+    def stop(self) -> None:
+        self._stop.set()

@@ -1,0 +1,50 @@
+"""arq worker settings: which functions run, with what limits, and the per-worker context."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from arq import Worker
+from arq.connections import create_pool
+
+from aggregator.runtime import Runtime, redis_settings
+from scrapers.fetch import Fetcher
+from workers import jobs
+
+FUNCTIONS = [jobs.fetch_source, jobs.match_jobs, jobs.send_delivery, jobs.sweep]
+
+
+def build_worker(rt: Runtime, *, burst: bool = False, max_jobs: int = 10) -> Worker:
+    """An arq Worker on hirewire's queue that shares this process's runtime (pool, settings)."""
+
+    async def on_startup(ctx: dict[str, Any]) -> None:
+        ctx["runtime"] = rt
+        fetcher = Fetcher(rt.settings.fetch)
+        await fetcher.__aenter__()
+        ctx["fetcher"] = fetcher
+
+    async def on_shutdown(ctx: dict[str, Any]) -> None:
+        fetcher = ctx.get("fetcher")
+        if fetcher is not None:
+            await fetcher.__aexit__(None, None, None)
+
+    return Worker(
+        functions=FUNCTIONS,
+        queue_name=rt.settings.queue_name,
+        redis_settings=redis_settings(rt.settings.redis_url or ""),
+        on_startup=on_startup,
+        on_shutdown=on_shutdown,
+        handle_signals=False,
+        burst=burst,
+        poll_delay=0.2,
+        max_jobs=max_jobs,
+        job_timeout=600,
+        keep_result=60,
+        max_tries=5,
+        health_check_interval=15,
+        health_check_key=f"{rt.settings.redis_prefix}:health-check",
+        log_results=False,
+    )
+
+
+__all__ = ["FUNCTIONS", "build_worker", "create_pool"]

@@ -136,6 +136,12 @@ CREATE TABLE IF NOT EXISTS alerts (
     webhook_url       text,
     webhook_secret    text,
     query             text NOT NULL DEFAULT '',
+    -- The query as PostgreSQL reads it (websearch syntax, 'english' config), fixed when saved.
+    query_ts          tsquery,
+    -- Match index (see aggregator/match.py): lexemes of which a matching job has one (NULL: any), and
+    -- anchor keys of which a matching job carries one. NULL keys: not indexed yet, always a candidate.
+    terms             text[],
+    keys              text[],
     filters           jsonb NOT NULL DEFAULT '{}',
     remote            text[] NOT NULL DEFAULT '{}',
     countries         text[] NOT NULL DEFAULT '{}',
@@ -160,6 +166,14 @@ CREATE TABLE IF NOT EXISTS alerts (
     CHECK ((email IS NULL) <> (webhook_url IS NULL))
 );
 CREATE INDEX IF NOT EXISTS alerts_active ON alerts (id) WHERE status = 'active';
+CREATE INDEX IF NOT EXISTS alerts_keys ON alerts USING gin (keys) WHERE status = 'active';
+CREATE INDEX IF NOT EXISTS alerts_unindexed ON alerts (id) WHERE keys IS NULL;
+CREATE INDEX IF NOT EXISTS alerts_subscriber ON alerts (subscriber_id);
+
+-- Every lexeme some alert's anchor keys use: a new job's words are looked up only among these.
+CREATE TABLE IF NOT EXISTS alert_terms (
+    term  text PRIMARY KEY
+);
 
 -- One row per (alert, job): the notification's fate.
 CREATE TABLE IF NOT EXISTS deliveries (
@@ -175,10 +189,19 @@ CREATE TABLE IF NOT EXISTS deliveries (
     last_error       text,
     created_at       timestamptz NOT NULL DEFAULT now(),
     sent_at          timestamptz,
+    -- The message this delivery goes out in: 'd<id>' alone (instant) or '<alert>:<slot>' (a digest);
+    -- it makes the Message-ID / webhook-id, so every retry of that message carries the same one.
+    batch_key        text,
+    -- HTTP status or SMTP reply code of the last attempt, for the operator.
+    last_status      integer,
+    updated_at       timestamptz NOT NULL DEFAULT now(),
     UNIQUE (alert_id, job_id)
 );
 CREATE UNIQUE INDEX IF NOT EXISTS deliveries_destination_job ON deliveries (destination, job_id);
 CREATE INDEX IF NOT EXISTS deliveries_due ON deliveries (next_attempt_at) WHERE state IN ('pending', 'failed');
+-- A 'sending' row whose lease (next_attempt_at) ran out belongs to a worker that died mid-send.
+CREATE INDEX IF NOT EXISTS deliveries_stale ON deliveries (next_attempt_at) WHERE state = 'sending';
+CREATE INDEX IF NOT EXISTS deliveries_batch ON deliveries (alert_id, batch_key) WHERE batch_key IS NOT NULL;
 
 -- The read contract for other services ----------------------------------------------------------
 
@@ -206,4 +229,5 @@ BEGIN
 END $$;
 CREATE OR REPLACE TRIGGER jobs_notify AFTER INSERT ON jobs FOR EACH ROW EXECUTE FUNCTION hirewire_notify_job();
 
-INSERT INTO schema_migrations (version) VALUES (1) ON CONFLICT DO NOTHING;
+-- A fresh database gets everything above, so it is at the newest migration (0003 included).
+INSERT INTO schema_migrations (version) VALUES (1), (3) ON CONFLICT DO NOTHING;

@@ -85,6 +85,11 @@ class FetchSettings:
     backoff_base: float = 1.0
     #: Upper bound on how far a failing source's schedule is pushed back.
     max_backoff: float = 24 * 3600.0
+    #: How long a worker's per-host concurrency slot outlives the worker if it dies (renewed while alive).
+    lease: float = 30.0
+    #: robots.txt verdicts are reused this long (RFC 9309: at most 24 h); an unreachable one only briefly.
+    robots_ttl: float = 24 * 3600.0
+    robots_error_ttl: float = 600.0
 
 
 @dataclass(frozen=True, slots=True)
@@ -257,6 +262,10 @@ def load_settings(env: Mapping[str, str] | None = None) -> Settings:
         max_retry_after=_float(fetch_table.get("max_retry_after", base.max_retry_after), "fetch.max_retry_after", 0),
         backoff_base=_float(fetch_table.get("backoff_base", base.backoff_base), "fetch.backoff_base", 0),
         max_backoff=parse_duration(fetch_table.get("max_backoff", base.max_backoff), "fetch.max_backoff"),
+        lease=_float(fetch_table.get("lease", base.lease), "fetch.lease", 1),
+        robots_ttl=min(parse_duration(fetch_table.get("robots_ttl", base.robots_ttl), "fetch.robots_ttl"), 86400.0),
+        robots_error_ttl=parse_duration(fetch_table.get("robots_error_ttl", base.robots_error_ttl),
+                                        "fetch.robots_error_ttl"),
     )
 
     database_url = get("HIREWIRE_DATABASE_URL")

@@ -11,7 +11,7 @@ Two layers, cheapest first:
   descriptions weigh in: a high overlap rescues a loosely similar title, a clearly different text
   vetoes an identical one.
 
-Description overlap is measured by a bottom-k sketch of hashed word 5-shingles, which estimates
+Description overlap is measured by a bottom-k sketch of hashed word 3-shingles, which estimates
 both Jaccard similarity and containment (how much of the shorter text the longer holds) — the
 latter because boards truncate descriptions or wrap them in their own boilerplate.
 """
@@ -19,8 +19,10 @@ latter because boards truncate descriptions or wrap them in their own boilerplat
 from __future__ import annotations
 
 import hashlib
+import heapq
 import re
 import unicodedata
+import zlib
 from collections.abc import Iterable, Sequence
 
 import msgspec
@@ -45,20 +47,29 @@ __all__ = [
 # Text folding shared by the keys.
 
 
+_COMBINING = re.compile(r"[\u0300-\u036f\u1ab0-\u1aff\u1dc0-\u1dff\u20d0-\u20ff\ufe20-\ufe2f]+")
+
+
 def _fold(text: str) -> str:
     """Lower case without accents ("Zürich" -> "zurich"), so boards that drop diacritics agree."""
-    decomposed = unicodedata.normalize("NFKD", text)
-    return "".join(ch for ch in decomposed if not unicodedata.combining(ch)).lower()
+    if text.isascii():
+        return text.lower()
+    return _COMBINING.sub("", unicodedata.normalize("NFKD", text)).lower()
 
 
 _WORD = re.compile(r"[a-z0-9]+")
 
+
+def _vocabulary(*lines: str) -> frozenset[str]:
+    """A word set written as lines of space-separated words (long vocabularies stay readable)."""
+    return frozenset(" ".join(lines).split())
+
 # ---------------------------------------------------------------------------------------------
 # Company key.
 
-_LEGAL_SUFFIXES = frozenset(
-    "inc incorporated llc llp lp ltd limited plc gmbh mbh ag kg ug sas sa sarl srl spa bv nv corp "
-    "corporation co company oy ab as aps pty pte holdings".split()
+_LEGAL_SUFFIXES = _vocabulary(
+    "inc incorporated llc llp lp ltd limited plc gmbh mbh ag kg ug sas sa sarl srl spa bv nv corp",
+    "corporation co company oy ab as aps pty pte holdings",
 )
 _DOMAIN_TAIL = re.compile(r"\.(?:io|com|ai|co|dev|net|org|app|tech)\s*$")
 
@@ -84,12 +95,12 @@ def company_key(name: str | None) -> str:
 # Title key.
 
 #: Words that mark a title segment as remote/location noise wherever they appear in it.
-_NOISE = frozenset(
-    "remote remotely hybrid onsite wfh anywhere worldwide global globally distributed telecommute "
-    "relocation relocate visa sponsorship timezone timezones homeoffice".split()
+_NOISE = _vocabulary(
+    "remote remotely hybrid onsite wfh anywhere worldwide global globally distributed telecommute",
+    "relocation relocate visa sponsorship timezone timezones homeoffice",
 )
 #: Places, regions and filler: a title segment made only of these is a location, not a team.
-_PLACE_WORDS = frozenset(
+_PLACE_WORDS = _vocabulary(
     # countries and country codes (not "it", "ai": those are job words)
     "us usa u s america american united states kingdom uk gb britain great england scotland wales "
     "ireland canada mexico brazil argentina chile colombia peru uruguay germany deutschland france "
@@ -124,7 +135,7 @@ _PLACE_WORDS = frozenset(
     "location locations multiple country countries state states hours overlap full time fulltime "
     "permanent ft "
     # gender tags: (m/w/d), (f/m/x), (H/F), (all genders)
-    "m w f d x h n div divers diverse all gender genders gn".split()
+    "m w f d x h n div divers diverse all gender genders gn",
 )
 _GENDER_SLASHES = re.compile(r"\(?\b[mwfdxh]\s*/\s*[mwfdxh](?:\s*/\s*(?:[mwfdxh]|div(?:ers)?)\b)?\)?")
 _PHRASES = [
@@ -181,7 +192,6 @@ def title_key(title: str) -> str:
     segments = _SEGMENT_BREAK.split(text)
     while len(segments) > 1 and _is_noise(segments[-1]):
         segments.pop()
-    segments = [s for s in segments if not (len(segments) > 1 and not _WORD.search(s))]
     words: list[str] = []
     for word in _WORD.findall(" ".join(segments)):
         if word in _DROP_ANYWHERE:
@@ -198,20 +208,24 @@ _FINGERPRINT_VERSION = "1"
 
 
 def _location_key(listing: Listing) -> str:
-    """"remote" for remote roles, else the first stated country (lower case), else ""."""
+    """"remote" plus the first stated country for remote roles; else the first stated country and city.
+
+    The key sits in a unique column, so it must not join what `is_same_job` keeps apart: one
+    company's same-titled openings in two offices, or remote in two countries. A side that states
+    less ("Remote" alone, a country without a city) gets another key and is left to `is_same_job`.
+    """
+    country = next((p.country.lower() for p in listing.locations if p.country), "")
     if listing.remote == "remote":
-        return "remote"
-    for place in listing.locations:
-        if place.country:
-            return place.country.lower()
-    return ""
+        return f"remote:{country}"
+    city = next((_city_key(p.city) for p in listing.locations if p.city), "")
+    return f"{country}:{city}" if country or city else ""
 
 
 def fingerprint(listing: Listing) -> str:
     """The exact cross-source key: a hash of company key, title key and coarse location key.
 
-    Coarse on purpose (no city, no region): a hash that changed whenever one board added a city
-    would miss the duplicates it exists for. Finer distinctions are `is_same_job`'s job.
+    Location is as coarse as the unique key allows (country, city; no region, no remote areas), so
+    that boards' ways of writing a place rarely split it. Finer distinctions are `is_same_job`'s job.
     """
     basis = "\x1f".join(
         [_FINGERPRINT_VERSION, company_key(listing.company), title_key(listing.title), _location_key(listing)]
@@ -223,12 +237,12 @@ def fingerprint(listing: Listing) -> str:
 # Candidates: what the near-duplicate decision compares.
 
 _SKETCH_SIZE = 128
-_SHINGLE = 5
-_MASK63 = (1 << 63) - 1  # fits a signed 64-bit column (bigint[])
+_SHINGLE = 3  # word 3-shingles: a one-word edit costs 3 shingles, not 5
 
 _SENIORITY = {
     "intern": "intern", "internship": "intern", "trainee": "intern", "apprentice": "intern",
-    "junior": "junior", "graduate": "junior", "entry": "junior", "mid": "mid", "intermediate": "mid",
+    "junior": "junior", "graduate": "junior", "entry": "junior", "mid": "mid", "middle": "mid",
+    "intermediate": "mid",
     "senior": "senior", "staff": "staff", "principal": "principal", "distinguished": "principal",
     "lead": "lead", "head": "head", "director": "director", "vp": "vp", "chief": "chief",
 }
@@ -247,11 +261,16 @@ _ROLES = {
     "recruiter": "recruiter", "writer": "writer", "advocate": "advocate", "tester": "qa",
 }
 
+_TITLE_EMPLOYMENT = {
+    "contract": "contract", "contractor": "contract", "freelance": "contract", "freelancer": "contract",
+    "intern": "internship", "internship": "internship", "werkstudent": "part_time",
+}
+
 
 class Candidate(msgspec.Struct, frozen=True, kw_only=True):
     """What the near-duplicate decision needs of one listing, computed once (and serialisable).
 
-    `sketch` holds the smallest hashes of the description's word 5-shingles (63-bit ints, sorted);
+    `sketch` holds the smallest hashes of the description's word 3-shingles (32-bit ints, sorted);
     `shingles` is how many distinct shingles the description had (0: no description).
     """
 
@@ -264,6 +283,7 @@ class Candidate(msgspec.Struct, frozen=True, kw_only=True):
     levels: frozenset[str] = frozenset()
     specialisms: frozenset[str] = frozenset()
     roles: frozenset[str] = frozenset()
+    employment: str | None = None
     sketch: tuple[int, ...] = ()
     shingles: int = 0
 
@@ -283,22 +303,44 @@ def _city_key(city: str) -> str:
     return _CITY_ALIASES.get(key, key)
 
 
+def _shingle_hashes(words: Sequence[str]) -> set[int]:
+    """32-bit hashes of the word 3-shingles: CRC-32 (stable across processes, unlike `hash`) then a
+    multiply-xorshift so that the smallest values are a fair sample. 32 bits are plenty: a sketch
+    compares sets of a few hundred shingles, where a chance collision (p ≈ n²/2³²) is negligible."""
+    if len(words) < _SHINGLE:
+        words = [*words, *[""] * (_SHINGLE - len(words))]
+    found = set()
+    for i in range(len(words) - _SHINGLE + 1):
+        v = (zlib.crc32(" ".join(words[i : i + _SHINGLE]).encode()) * 0x9E3779B1) & 0xFFFFFFFF
+        found.add(v ^ (v >> 16))
+    return found
+
+
 def _shingle_sketch(text: str | None) -> tuple[tuple[int, ...], int]:
     words = _WORD.findall(_fold(text or ""))
     if not words:
         return (), 0
-    grams = {" ".join(words[i : i + _SHINGLE]) for i in range(max(1, len(words) - _SHINGLE + 1))}
-    hashes = {int.from_bytes(hashlib.blake2b(g.encode(), digest_size=8).digest(), "big") & _MASK63 for g in grams}
-    return tuple(sorted(hashes)[:_SKETCH_SIZE]), len(hashes)
+    hashes = _shingle_hashes(words)
+    return tuple(heapq.nsmallest(_SKETCH_SIZE, hashes)), len(hashes)
 
 
 def _facets(words: Sequence[str], table: dict[str, str]) -> frozenset[str]:
     return frozenset(table[w] for w in words if w in table)
 
 
+def _employment(stated: str | None, words: Sequence[str]) -> str | None:
+    """The stated employment type, else one the title names ("(Contract)", "Intern"), else None."""
+    if stated:
+        return stated
+    kinds = {_TITLE_EMPLOYMENT[w] for w in words if w in _TITLE_EMPLOYMENT}
+    if "part" in words and "time" in words:
+        kinds.add("part_time")
+    return kinds.pop() if len(kinds) == 1 else None
+
+
 def make_candidate(
     *, title: str, company: str | None, remote: str | None = None, countries: Iterable[str] = (),
-    cities: Iterable[str] = (), description: str | None = None,
+    cities: Iterable[str] = (), description: str | None = None, employment_type: str | None = None,
 ) -> Candidate:
     """A candidate from plain values (what the storage layer reads back from a job row)."""
     key = title_key(title)
@@ -314,6 +356,7 @@ def make_candidate(
         levels=frozenset(w for w in words if w in _LEVELS),
         specialisms=_facets(words, _SPECIALISMS),
         roles=_facets(words, _ROLES),
+        employment=_employment(employment_type, words),
         sketch=sketch,
         shingles=shingles,
     )
@@ -328,6 +371,7 @@ def candidate(listing: Listing) -> Candidate:
         countries=(p.country for p in listing.locations if p.country),
         cities=(p.city for p in listing.locations if p.city),
         description=listing.description_text,
+        employment_type=listing.employment_type,
     )
 
 
@@ -343,9 +387,13 @@ def description_similarity(a: Candidate, b: Candidate) -> float | None:
     """
     if not a.shingles or not b.shingles:
         return None
-    union = sorted(set(a.sketch) | set(b.sketch))[:_SKETCH_SIZE]
-    both = set(a.sketch) & set(b.sketch)
-    jaccard = sum(1 for h in union if h in both) / len(union)
+    mine, theirs = set(a.sketch), set(b.sketch)
+    union, both = mine | theirs, mine & theirs
+    if len(union) > _SKETCH_SIZE:
+        cut = heapq.nsmallest(_SKETCH_SIZE, union)[-1]
+        jaccard = sum(1 for h in both if h <= cut) / _SKETCH_SIZE
+    else:
+        jaccard = len(both) / len(union)
     common = jaccard * (a.shingles + b.shingles) / (1 + jaccard)
     return min(1.0, common / min(a.shingles, b.shingles))
 
@@ -383,15 +431,18 @@ _COMPANY_CLOSE = 0.92
 _TITLE_CLOSE = 0.92
 _TITLE_SUBSET = 0.9
 _TITLE_LOOSE = 0.7
-#: Description containment: below VETO two texts are different jobs; at RESCUE or above they back a
-#: title that is not an exact match. RESCUE is high because one company's ads share their intro,
-#: benefits and stack paragraphs: two different openings there still overlap by 0.6–0.8, while a
-#: posting copied to another board keeps ≥ 0.9 even after truncation, edits or added boilerplate.
-#: Only descriptions long enough to tell count as support.
+#: Description containment thresholds. Two *full* descriptions (FULL shingles or more each) of one
+#: opening share at least SAME_AD of their text even after a board truncates, edits or wraps them;
+#: one company's ads for different teams share their intro, benefits and stack paragraphs, about
+#: 0.6–0.75, so an equal title with less than that is a second opening. Shorter texts (a forum post,
+#: a teaser) are only vetoed when they share next to nothing (VETO). RESCUE is what it takes to
+#: accept a title that is not a plain reformatting of the other.
 _DESC_VETO = 0.25
+_DESC_SAME_AD = 0.78
 _DESC_RESCUE = 0.9
 _MIN_SHINGLES_VETO = 12
 _MIN_SHINGLES_SUPPORT = 30
+_MIN_SHINGLES_FULL = 60
 
 
 def _company_tier(a: Candidate, b: Candidate) -> int:
@@ -429,6 +480,8 @@ def _roles_compatible(a: Candidate, b: Candidate) -> tuple[bool, bool]:
         return False, False
     if a.roles and b.roles and not (a.roles & b.roles):
         return False, False
+    if a.employment and b.employment and a.employment != b.employment:
+        return False, False
     pairs = [(a.seniority, b.seniority), (a.levels, b.levels), (a.specialisms, b.specialisms)]
     one_sided = any(bool(x) != bool(y) for x, y in pairs)
     return True, one_sided
@@ -444,6 +497,12 @@ def _locations_compatible(a: Candidate, b: Candidate) -> bool:
     return remote or not (a.cities and b.cities and not (a.cities & b.cities))
 
 
+def _description_floor(shortest: int) -> float:
+    if shortest >= _MIN_SHINGLES_FULL:
+        return _DESC_SAME_AD
+    return _DESC_VETO if shortest >= _MIN_SHINGLES_VETO else 0.0
+
+
 def is_same_job(a: Candidate, b: Candidate) -> bool:
     """Whether two listings, from any boards, advertise the same opening. Symmetric."""
     if a == b:
@@ -456,16 +515,15 @@ def is_same_job(a: Candidate, b: Candidate) -> bool:
         return False
     text = description_similarity(a, b)
     shortest = min(a.shingles, b.shingles)
-    if text is not None and shortest >= _MIN_SHINGLES_VETO and text < _DESC_VETO:
+    if text is not None and text < _description_floor(shortest):
         return False
-    supported = text is not None and shortest >= _MIN_SHINGLES_SUPPORT
-    support = text if supported and text is not None else 0.0
+    support = text if text is not None and shortest >= _MIN_SHINGLES_SUPPORT else 0.0
     tier = _title_tier(a, b)
     if tier == 3 and company == 2 and not one_sided:
         return True
     # Anything less than the same title at the same company ("Python Engineer" vs "Senior Python
     # Engineer", "… , Payments" added, "Acme" vs "Acme Analytics") needs a near-identical text.
-    minimum = 3 if company == 1 else 2 if one_sided else 1
+    minimum = 2 if company == 1 or one_sided else 1
     return tier >= minimum and support >= _DESC_RESCUE
 
 

@@ -32,6 +32,9 @@ class FetchError(HirewireError):
         super().__init__(message)
         self.status = status
         self.retry_after = retry_after
+        #: Set by the fetcher when it gives up: tries made and time spent, for fetch_runs.
+        self.attempts = 1
+        self.duration_ms = 0
 
 
 class TransientFetchError(FetchError):

@@ -1,24 +1,37 @@
-"""Matching new canonical jobs against saved alerts, set-at-a-time in PostgreSQL.
+"""Matching new canonical jobs against saved alerts, set-at-a-time in PostgreSQL (percolation).
 
-One statement per batch of jobs: it locks the batch's unmatched jobs, writes a `deliveries` row for
-every (alert, job) that matches (unique per alert and job, and per destination and job, so a
-subscriber whose two alerts match one job is sent it once), and marks the jobs matched, all in one
-transaction. A crash before commit leaves the jobs unmatched for the retry; after commit, a retry
-finds nothing left to do.
+A stored tsquery cannot be index-searched for "which queries match this document", so, as Lucene
+Monitor does, each alert is indexed by *anchor keys* when it is saved: a set of tokens of which
+every job that can match it carries at least one. Tokens name a query lexeme (`t:python`) or a
+structured value (`s:senior`, `m:remote`, `l:c:DE`, `k:Django`, …), or a pair of those
+(`s:senior&t:django`), chosen to be as rare as the alert allows. A batch of jobs is turned into the
+same tokens in SQL, candidate alerts come from the GIN index on `alerts.keys` (`&&`), and only
+candidates are verified with the exact predicate (`ALERT_FILTERS`, `search @@ query_ts`). The cost
+therefore follows the number of candidates, not alerts × jobs, and the result equals the naive
+definition: the keys are a necessary condition, never a sufficient one.
+
+One statement per batch locks the batch's unmatched jobs, writes a `deliveries` row for every match
+(unique per alert and job, and per destination and job, so a subscriber whose two alerts match one
+job is sent it once) and marks the jobs matched, all in one transaction: a crash before commit
+leaves the jobs unmatched for the retry; after commit, a retry finds nothing left to do.
 """
 
 from __future__ import annotations
 
+import itertools
+import re
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import asyncpg
 
-__all__ = ["MatchResult", "match_jobs", "unmatched_job_ids"]
+__all__ = ["ALERT_FILTERS", "MatchResult", "TsNode", "alert_keys", "backfill", "match_jobs", "parse_tsquery",
+           "required_terms", "unmatched_job_ids"]
 
-# The filters of an alert, as a predicate over alert `a` and job `j`.
+# The exact definition of "alert `a` matches job `j`". Everything else here only narrows the pairs
+# this predicate is evaluated on. Keep `store/jobs.py` search filters in step.
 ALERT_FILTERS = """
-    (a.query = '' OR j.search @@ websearch_to_tsquery('english', a.query))
+    (a.query_ts IS NULL OR j.search @@ a.query_ts)
     AND (cardinality(a.remote) = 0 OR j.remote = ANY(a.remote))
     AND (cardinality(a.seniority) = 0 OR j.seniority = ANY(a.seniority))
     AND (cardinality(a.employment_types) = 0 OR j.employment_type = ANY(a.employment_types))
@@ -39,17 +52,57 @@ ALERT_FILTERS = """
                 OR j.remote_regions && a.regions)))
 """
 
+_DESTINATION = "coalesce(lower(a.email), a.webhook_url)"
+
+# The tokens of each job of the batch; the same vocabulary as `alert_keys` below. Query lexemes are
+# kept only when some alert uses them (`alert_terms`), which keeps a job to a few hundred tokens.
+_JOB_KEYS = """
+struct AS (
+    SELECT j.id, t.tok FROM batch j CROSS JOIN LATERAL unnest(
+        array_remove(ARRAY['m:' || j.remote, 's:' || j.seniority, 'e:' || j.employment_type], NULL)
+        || ARRAY(SELECT 'l:c:' || c FROM unnest(j.countries) c)
+        || CASE WHEN j.remote = 'remote' THEN ARRAY(SELECT 'l:r:' || r FROM unnest(j.remote_regions) r)
+                ELSE '{}'::text[] END
+        || CASE WHEN j.remote = 'remote' AND ((cardinality(j.countries) = 0 AND cardinality(j.remote_regions) = 0)
+                                              OR 'Worldwide' = ANY(j.remote_regions))
+                THEN ARRAY['l:any'] ELSE '{}'::text[] END
+        || ARRAY(SELECT 'k:' || s FROM unnest(j.skills) s)
+        || ARRAY(SELECT DISTINCT 'o:' || p.source FROM postings p WHERE p.job_id = j.id)
+    ) AS t(tok)
+),
+terms AS (
+    SELECT j.id, 't:' || v.term AS tok
+    FROM batch j CROSS JOIN LATERAL unnest(tsvector_to_array(j.search)) AS lx(term)
+    JOIN alert_terms v ON v.term = lx.term
+),
+job_keys AS (
+    SELECT id, array_agg(tok) AS keys FROM (
+        SELECT id, '*' AS tok FROM batch
+        UNION ALL SELECT id, tok FROM struct
+        UNION ALL SELECT id, tok FROM terms
+        UNION ALL SELECT s.id, s.tok || '&' || t.tok FROM struct s JOIN terms t ON t.id = s.id
+        UNION ALL SELECT x.id, x.tok || '&' || y.tok FROM struct x JOIN struct y
+                  ON y.id = x.id AND x.tok COLLATE "C" < y.tok COLLATE "C"
+    ) all_tokens GROUP BY id
+),
+candidates AS (
+    SELECT k.id AS job_id, a.id AS alert_id
+    FROM job_keys k JOIN alerts a ON a.keys && k.keys AND a.status = 'active'
+    UNION
+    SELECT j.id, a.id FROM batch j CROSS JOIN alerts a WHERE a.status = 'active' AND a.keys IS NULL
+)"""
+
 _MATCH = f"""
 WITH batch AS (
     SELECT * FROM jobs WHERE id = ANY($1::bigint[]) AND matched_at IS NULL
     ORDER BY id FOR UPDATE SKIP LOCKED
 ),
+{_JOB_KEYS},
 matches AS (
-    SELECT DISTINCT ON (coalesce(lower(a.email), a.webhook_url), j.id)
-           a.id AS alert_id, j.id AS job_id, coalesce(lower(a.email), a.webhook_url) AS destination
-    FROM batch j JOIN alerts a ON a.status = 'active'
+    SELECT DISTINCT ON ({_DESTINATION}, j.id) a.id AS alert_id, j.id AS job_id, {_DESTINATION} AS destination
+    FROM candidates c JOIN batch j ON j.id = c.job_id JOIN alerts a ON a.id = c.alert_id
     WHERE {ALERT_FILTERS}
-    ORDER BY coalesce(lower(a.email), a.webhook_url), j.id, a.id
+    ORDER BY {_DESTINATION}, j.id, a.id
 ),
 inserted AS (
     INSERT INTO deliveries (alert_id, job_id, destination)
@@ -60,8 +113,28 @@ inserted AS (
 marked AS (
     UPDATE jobs SET matched_at = now() WHERE id IN (SELECT id FROM batch) RETURNING id
 )
-SELECT i.id, a.frequency, (SELECT count(*) FROM marked) AS jobs
-FROM inserted i JOIN alerts a ON a.id = i.alert_id
+SELECT (SELECT count(*) FROM marked) AS jobs,
+       coalesce((SELECT array_agg(i.id ORDER BY i.id) FROM inserted i), '{{}}') AS deliveries,
+       coalesce((SELECT array_agg(i.id ORDER BY i.id) FROM inserted i JOIN alerts a ON a.id = i.alert_id
+                 WHERE a.frequency = 'instant'), '{{}}') AS instant
+"""
+
+# Back-filling one alert runs the other way round: the alert's predicate over recent jobs, newest first.
+_BACKFILL = f"""
+WITH found AS (
+    SELECT a.id AS alert_id, j.id AS job_id, {_DESTINATION} AS destination, a.frequency
+    FROM alerts a JOIN jobs j ON j.first_seen >= now() - make_interval(days => $2) AND j.closed_at IS NULL
+    WHERE a.id = $1 AND {ALERT_FILTERS}
+    ORDER BY j.first_seen DESC, j.id DESC
+    LIMIT $3
+),
+inserted AS (
+    INSERT INTO deliveries (alert_id, job_id, destination)
+    SELECT alert_id, job_id, destination FROM found ORDER BY job_id
+    ON CONFLICT DO NOTHING
+    RETURNING id
+)
+SELECT i.id, (SELECT frequency FROM alerts WHERE id = $1) AS frequency FROM inserted i ORDER BY i.id
 """
 
 
@@ -70,20 +143,194 @@ class MatchResult:
     jobs: int = 0
     deliveries: int = 0
     #: Deliveries of instant alerts: to be sent now.
-    instant_ids: list[int] | None = None
+    instant_ids: list[int] | None = field(default_factory=list)
 
 
 async def match_jobs(conn: asyncpg.Connection, job_ids: Sequence[int]) -> MatchResult:
     """Match these jobs (the unmatched ones among them) against every active alert."""
     async with conn.transaction():
-        rows = await conn.fetch(_MATCH, list(job_ids))
-        jobs = rows[0]["jobs"] if rows else await conn.fetchval(
-            "SELECT count(*) FROM jobs WHERE id = ANY($1::bigint[]) AND matched_at IS NOT NULL", list(job_ids))
-    return MatchResult(jobs=int(jobs or 0), deliveries=len(rows),
-                       instant_ids=[row["id"] for row in rows if row["frequency"] == "instant"])
+        row = await conn.fetchrow(_MATCH, sorted(set(job_ids)))
+    assert row is not None
+    return MatchResult(jobs=int(row["jobs"]), deliveries=len(row["deliveries"]), instant_ids=list(row["instant"]))
+
+
+async def backfill(conn: asyncpg.Connection, alert_id: int, *, days: int, limit: int) -> MatchResult:
+    """Deliveries for one alert over the jobs first seen in the last `days` (at most `limit` jobs)."""
+    async with conn.transaction():
+        rows = await conn.fetch(_BACKFILL, alert_id, days, limit)
+    instant = [row["id"] for row in rows if row["frequency"] == "instant"]
+    return MatchResult(jobs=len(rows), deliveries=len(rows), instant_ids=instant)
 
 
 async def unmatched_job_ids(conn: asyncpg.Connection, limit: int = 1000) -> list[int]:
     """Jobs whose matching was never done (e.g. the enqueue was lost in a crash)."""
     rows = await conn.fetch("SELECT id FROM jobs WHERE matched_at IS NULL ORDER BY id LIMIT $1", limit)
     return [row["id"] for row in rows]
+
+
+# -- the anchor keys of an alert -----------------------------------------------------------------
+
+
+@dataclass(slots=True, frozen=True)
+class TsNode:
+    """A node of a tsquery: op is 'lex', '!', '&', '|' or '<->' (any phrase distance)."""
+
+    op: str
+    value: str = ""
+    children: tuple[TsNode, ...] = ()
+    #: Phrase distance for '<->' nodes; prefix flag for 'lex' nodes (`:*`) is in `value`'s suffix.
+    distance: int = 1
+    prefix: bool = False
+
+
+_TOKEN = re.compile(r"\s*(?:(?P<lex>'(?:[^'\\]|''|\\.)*')(?P<flags>:[*A-Da-d]+)?|(?P<phrase><(?:-|\d+)>)"
+                    r"|(?P<op>[&|!()]))")
+
+
+def parse_tsquery(text: str) -> TsNode | None:
+    """Parse PostgreSQL's text form of a tsquery (`'a' & !( 'b' | 'c' <-> 'd' )`); None when empty.
+
+    Precedence as in PostgreSQL: ! binds tightest, then <->, then &, then |.
+    """
+    tokens: list[tuple[str, str]] = []
+    pos = 0
+    while pos < len(text.rstrip()):
+        found = _TOKEN.match(text, pos)
+        if found is None:
+            raise ValueError(f"cannot read tsquery at {text[pos:pos + 20]!r}")
+        pos = found.end()
+        if found["lex"]:
+            raw = found["lex"][1:-1].replace("''", "'")
+            tokens.append(("lex" + ("*" if found["flags"] and "*" in found["flags"] else ""),
+                           re.sub(r"\\(.)", r"\1", raw)))
+        elif found["phrase"]:
+            tokens.append(("<->", found["phrase"]))
+        else:
+            tokens.append((found["op"], ""))
+    if not tokens:
+        return None
+    node, rest = _parse_or(tokens)
+    if rest:
+        raise ValueError("trailing tokens in tsquery")
+    return node
+
+
+Tokens = list[tuple[str, str]]
+
+
+def _parse_or(tokens: Tokens) -> tuple[TsNode, Tokens]:
+    node, tokens = _parse_and(tokens)
+    parts = [node]
+    while tokens and tokens[0][0] == "|":
+        node, tokens = _parse_and(tokens[1:])
+        parts.append(node)
+    return (parts[0] if len(parts) == 1 else TsNode("|", children=tuple(parts))), tokens
+
+
+def _parse_and(tokens: Tokens) -> tuple[TsNode, Tokens]:
+    node, tokens = _parse_phrase(tokens)
+    parts = [node]
+    while tokens and tokens[0][0] == "&":
+        node, tokens = _parse_phrase(tokens[1:])
+        parts.append(node)
+    return (parts[0] if len(parts) == 1 else TsNode("&", children=tuple(parts))), tokens
+
+
+def _parse_phrase(tokens: Tokens) -> tuple[TsNode, Tokens]:
+    node, tokens = _parse_unary(tokens)
+    while tokens and tokens[0][0] == "<->":
+        marker = tokens[0][1]
+        right, tokens = _parse_unary(tokens[1:])
+        distance = 1 if marker == "<->" else int(marker[1:-1])
+        node = TsNode("<->", children=(node, right), distance=distance)
+    return node, tokens
+
+
+def _parse_unary(tokens: Tokens) -> tuple[TsNode, Tokens]:
+    if not tokens:
+        raise ValueError("tsquery ends early")
+    kind, value = tokens[0]
+    if kind == "!":
+        child, rest = _parse_unary(tokens[1:])
+        return TsNode("!", children=(child,)), rest
+    if kind == "(":
+        node, rest = _parse_or(tokens[1:])
+        if not rest or rest[0][0] != ")":
+            raise ValueError("unbalanced parentheses in tsquery")
+        return node, rest[1:]
+    if kind.startswith("lex"):
+        return TsNode("lex", value=value, prefix=kind.endswith("*")), tokens[1:]
+    raise ValueError(f"unexpected {kind!r} in tsquery")
+
+
+#: Lexemes most Python-backend listings contain: a poor anchor, chosen only when nothing rarer exists.
+_COMMON = frozenset({"python", "develop", "engin", "backend", "softwar", "senior", "remot", "work", "team",
+                     "experi", "year", "build", "product", "data", "web", "code", "job", "role", "compani"})
+
+
+def _term_cost(terms: frozenset[str]) -> float:
+    return sum(0.5 if term in _COMMON else 0.03 for term in terms)
+
+
+def required_terms(node: TsNode | None) -> frozenset[str] | None:
+    """Lexemes of which every document matching `node` contains at least one; None if unbounded.
+
+    A negation can match a document with none of the query's words, so it bounds nothing; an OR
+    needs all its branches bounded; an AND or phrase needs only one, and the rarest is taken.
+    """
+    if node is None:
+        return None
+    if node.op == "lex":
+        return None if node.prefix else frozenset({node.value})
+    if node.op == "!":
+        return None
+    sets = [required_terms(child) for child in node.children]
+    if node.op == "|":
+        if any(s is None for s in sets):
+            return None
+        return frozenset().union(*[s for s in sets if s is not None])
+    bounded = [s for s in sets if s is not None]
+    return min(bounded, key=lambda s: (_term_cost(s), len(s), -sum(map(len, s)))) if bounded else None
+
+
+_MAX_KEYS = 64
+_SENIORITY_COST = 0.2
+_REMOTE_COST = {"remote": 0.6, "hybrid": 0.2, "onsite": 0.3}
+_EMPLOYMENT_COST = {"full_time": 0.8}
+
+
+def alert_keys(*, terms: frozenset[str] | None, remote: Sequence[str] = (), seniority: Sequence[str] = (),
+               employment_types: Sequence[str] = (), countries: Sequence[str] = (), regions: Sequence[str] = (),
+               skills_any: Sequence[str] = (), skills_all: Sequence[str] = (),
+               sources: Sequence[str] = ()) -> list[str]:
+    """An alert's anchor keys: the cheapest one or two of its necessary conditions, crossed.
+
+    Each condition is a set of job tokens of which a matching job has at least one; crossing two
+    (every job has both) makes a rarer key. '*' (every job) when the alert constrains nothing.
+    """
+    dims: list[tuple[float, frozenset[str]]] = []
+    if terms:
+        dims.append((min(1.0, _term_cost(terms)), frozenset(f"t:{t}" for t in terms)))
+    if remote:
+        dims.append((sum(_REMOTE_COST.get(r, 0.3) for r in remote), frozenset(f"m:{r}" for r in remote)))
+    if seniority:
+        dims.append((_SENIORITY_COST * len(seniority), frozenset(f"s:{s}" for s in seniority)))
+    if employment_types:
+        dims.append((sum(_EMPLOYMENT_COST.get(e, 0.1) for e in employment_types),
+                     frozenset(f"e:{e}" for e in employment_types)))
+    if countries:
+        dims.append((0.3 + 0.05 * len(countries),
+                     frozenset([f"l:c:{c}" for c in countries] + [f"l:r:{r}" for r in regions] + ["l:any"])))
+    if skills_any:
+        dims.append((0.15 * len(skills_any), frozenset(f"k:{s}" for s in skills_any)))
+    dims.extend((0.15, frozenset({f"k:{s}"})) for s in skills_all)
+    if sources:
+        dims.append((0.15 * len(sources), frozenset(f"o:{s}" for s in sources)))
+    if not dims:
+        return ["*"]
+    options: list[tuple[float, int, list[str]]] = [(cost, len(tokens), sorted(tokens)) for cost, tokens in dims]
+    for (cost_a, a), (cost_b, b) in itertools.combinations(dims, 2):
+        if len(a) * len(b) <= _MAX_KEYS and not a & b:
+            keys = sorted("&".join(sorted(pair, key=str.encode)) for pair in itertools.product(a, b))
+            options.append((cost_a * cost_b, len(keys), keys))
+    return min(options, key=lambda option: (option[0], option[1]))[2]

@@ -14,7 +14,6 @@ from dataclasses import dataclass, field
 
 import asyncpg
 
-from aggregator import dedup
 from aggregator.config import Settings, SourceSettings
 from aggregator.errors import FetchError, ParseError
 from aggregator.model import Listing
@@ -22,7 +21,7 @@ from aggregator.normalise import normalise
 from aggregator.store import postings as store_postings
 from aggregator.store import sources as store_sources
 from scrapers import sources as registry
-from scrapers.fetch import Fetcher
+from scrapers.fetch import Fetcher, Policy
 from scrapers.sources.base import ParseContext
 
 __all__ = ["SourceReport", "refresh_source"]
@@ -73,6 +72,7 @@ async def _fetch_all(cfg: SourceSettings, fetcher: Fetcher, conn: asyncpg.Connec
     validators: list[tuple[str, str | None, str | None]] = []
     runs: list[store_sources.FetchRun] = []
     retry_after: float | None = None
+    policy = Policy.of(cfg)
     for start_url, board in cfg.start_urls():
         scope = board or (start_url if (cfg.feeds or cfg.pages) else "")
         queue: list[tuple[str, int]] = [(start_url, 0)]
@@ -88,11 +88,12 @@ async def _fetch_all(cfg: SourceSettings, fetcher: Fetcher, conn: asyncpg.Connec
             seen.add(url)
             etag, modified = (await store_sources.validators(conn, url)) if cfg.conditional else (None, None)
             try:
-                response = await fetcher.get(url, etag=etag, last_modified=modified, content_types=cfg.content_types)
+                response = await fetcher.get(url, etag=etag, last_modified=modified, content_types=cfg.content_types,
+                                             policy=policy)
             except FetchError as exc:
                 report.errors.append(f"{url}: {exc}")
                 runs.append(store_sources.FetchRun(cfg.name, url, "error", http_status=exc.status,
-                                                   attempts=getattr(exc, "attempts", 1),
+                                                   attempts=exc.attempts, duration_ms=exc.duration_ms,
                                                    error_class=type(exc).__name__, error_message=str(exc)))
                 retry_after = max(retry_after or 0, exc.retry_after or 0) or None
                 complete = False

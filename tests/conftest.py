@@ -8,7 +8,6 @@ claims its own Redis database number, and removes both at the end.
 
 from __future__ import annotations
 
-import asyncio
 import contextlib
 import os
 import socket
@@ -43,7 +42,7 @@ def _port_open(port: int) -> bool:
 async def _postgres_ok(url: str) -> bool:
     try:
         conn = await asyncpg.connect(url, timeout=3)
-    except (OSError, asyncpg.PostgresError, asyncio.TimeoutError):
+    except (TimeoutError, OSError, asyncpg.PostgresError):
         return False
     await conn.close()
     return True

@@ -40,4 +40,4 @@ def test_migrate_command(clean_db: str, cli_env: Callable[..., dict[str, str]]) 
         result = subprocess.run([sys.executable, "-m", "aggregator", "migrate"], env=cli_env(),
                                 capture_output=True, text=True, timeout=60)
         assert result.returncode == 0, result.stderr
-        assert result.stdout.strip() == f"schema at version {db.SCHEMA_VERSION}"
+        assert result.stdout.strip() == f"schema at version {db.schema_version()}"

@@ -13,6 +13,7 @@ import structlog
 
 from aggregator import match, pipeline
 from aggregator.runtime import Runtime
+from workers.notify import DeliveryPolicy, Notifier, delivery_job_id
 
 log = structlog.get_logger("hirewire.jobs")
 
@@ -52,21 +53,37 @@ async def match_jobs(ctx: dict[str, Any], job_ids: list[int]) -> int:
     return result.deliveries
 
 
-async def send_delivery(ctx: dict[str, Any], delivery_id: int) -> str:
-    """Send one delivery through its alert's channel."""
-    from workers.notify import deliver
+def _notifier(ctx: dict[str, Any]) -> Notifier:
+    """The worker's Notifier (its SMTP and HTTP connections live across jobs); made on first use."""
+    if "notifier" not in ctx:
+        ctx["notifier"] = Notifier(_rt(ctx), ctx.get("notify_policy") or DeliveryPolicy.from_env())
+    notifier: Notifier = ctx["notifier"]
+    return notifier
 
-    return await deliver(_rt(ctx), delivery_id)
+
+async def send_delivery(ctx: dict[str, Any], delivery_id: int) -> str:
+    """Send the batch of one delivery; a failed attempt schedules the next as its own arq job."""
+    rt = _rt(ctx)
+    outcome = await _notifier(ctx).deliver(delivery_id)
+    if outcome.retry_in is not None:
+        await rt.enqueue(SEND_DELIVERY, outcome.anchor_id, defer=outcome.retry_in,
+                         job_id=delivery_job_id(outcome.anchor_id, outcome.attempts))
+    return outcome.state
 
 
 async def sweep(ctx: dict[str, Any]) -> None:
-    """Catch up on anything a crash may have left: unmatched jobs and due deliveries."""
+    """Catch up on anything a crash may have left: unmatched jobs, due digests and due deliveries.
+
+    Deliveries come back here when their retry is due, when their enqueue was lost, or when the
+    worker sending them died (its lease ran out); the job id names the attempt, so a retry that is
+    already queued is not queued twice.
+    """
     rt = _rt(ctx)
     async with rt.pool.acquire() as conn:
         job_ids = await match.unmatched_job_ids(conn)
     if job_ids:
         await rt.enqueue(MATCH_JOBS, job_ids)
-    from workers.notify import due_deliveries
-
-    for delivery_id in await due_deliveries(rt):
-        await rt.enqueue(SEND_DELIVERY, delivery_id, job_id=f"delivery:{delivery_id}")
+    notifier = _notifier(ctx)
+    await notifier.open_due_digests()
+    for due in await notifier.due():
+        await rt.enqueue(SEND_DELIVERY, due.anchor_id, job_id=delivery_job_id(due.anchor_id, due.attempts))

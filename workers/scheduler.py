@@ -8,6 +8,7 @@ that is not the leader just waits. The state that decides what is due lives in P
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import os
 import socket
 import uuid
@@ -43,7 +44,7 @@ class Scheduler:
 
     async def is_leader(self) -> bool:
         """Take or renew the leader lease."""
-        result = await self.rt.redis.eval(_RENEW, 1, self.key, self.identity, int(LEASE_SECONDS * 1000))  # type: ignore[misc]
+        result = await self.rt.redis.eval(_RENEW, 1, self.key, self.identity, str(int(LEASE_SECONDS * 1000)))  # type: ignore[misc]
         return bool(result)
 
     async def sync_sources(self) -> None:
@@ -77,10 +78,8 @@ class Scheduler:
                 log.warning("scheduler tick failed", error=str(exc))
             except Exception as exc:
                 log.exception("scheduler tick failed", error=str(exc))
-            try:
+            with contextlib.suppress(TimeoutError):
                 await asyncio.wait_for(self._stop.wait(), timeout=self.tick)
-            except TimeoutError:
-                pass
         await self.resign()
 
     async def resign(self) -> None:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 from arq import Worker
 from arq.connections import create_pool
@@ -19,7 +19,7 @@ def build_worker(rt: Runtime, *, burst: bool = False, max_jobs: int = 10) -> Wor
 
     async def on_startup(ctx: dict[str, Any]) -> None:
         ctx["runtime"] = rt
-        fetcher = Fetcher(rt.settings.fetch)
+        fetcher = Fetcher(rt.settings.fetch, redis=rt.redis, prefix=rt.settings.redis_prefix)
         await fetcher.__aenter__()
         ctx["fetcher"] = fetcher
 
@@ -27,9 +27,12 @@ def build_worker(rt: Runtime, *, burst: bool = False, max_jobs: int = 10) -> Wor
         fetcher = ctx.get("fetcher")
         if fetcher is not None:
             await fetcher.__aexit__(None, None, None)
+        notifier = ctx.pop("notifier", None)  # workers.notify: SMTP and webhook connections
+        if notifier is not None:
+            await notifier.aclose()
 
     return Worker(
-        functions=FUNCTIONS,
+        functions=cast(list[Any], FUNCTIONS),
         queue_name=rt.settings.queue_name,
         redis_settings=redis_settings(rt.settings.redis_url or ""),
         on_startup=on_startup,

@@ -5,8 +5,9 @@ from __future__ import annotations
 import argparse
 
 from aggregator.commands import alerts, daemon, offline, ops
+from aggregator.commands import deliveries as deliveries_cmd
 
 
-def register_all(commands: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
-    for module in (daemon, ops, offline, alerts):
+def register_all(commands: argparse._SubParsersAction) -> None:
+    for module in (daemon, ops, offline, alerts, deliveries_cmd):
         module.register(commands)

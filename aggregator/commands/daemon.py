@@ -10,6 +10,7 @@ import argparse
 import asyncio
 import contextlib
 import signal
+
 import structlog
 from aiohttp import web
 from arq import Worker
@@ -26,7 +27,7 @@ log = structlog.get_logger("hirewire")
 GRACE_SECONDS = 20.0
 
 
-def register(commands: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+def register(commands: argparse._SubParsersAction) -> None:
     for name, help_text in (("run", "the daemon: scheduler, workers and API in one process"),
                             ("worker", "run queued jobs (scale out with more of these)"),
                             ("scheduler", "enqueue due sources (one leader across machines)"),
@@ -106,8 +107,6 @@ async def _serve(current: Settings, role: str, host: str, port: int, burst: bool
 async def _drain(worker: Worker) -> None:
     """Stop picking jobs and give running ones GRACE_SECONDS to finish."""
     worker.allow_pick_jobs = False
-    tasks = worker.tasks
-    deadline = asyncio.get_running_loop().time() + GRACE_SECONDS
-    while any(not t.done() for t in tasks.values()) and asyncio.get_running_loop().time() < deadline:
-        await asyncio.sleep(0.1)
-
+    running = [t for t in worker.tasks.values() if not t.done()]
+    if running:
+        await asyncio.wait(running, timeout=GRACE_SECONDS)

@@ -13,7 +13,7 @@ from scrapers import sources as registry
 from scrapers.sources.base import ParseContext
 
 
-def register(commands: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+def register(commands: argparse._SubParsersAction) -> None:
     parser = commands.add_parser("parse", help="parse a saved payload of SOURCE and print listings as JSON Lines")
     parser.add_argument("source", metavar="SOURCE", help=f"one of: {', '.join(registry.NAMES)}")
     parser.add_argument("file", metavar="FILE", type=Path, help="the saved payload ('-' for standard input)")

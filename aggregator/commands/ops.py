@@ -17,7 +17,7 @@ from scrapers.fetch import Fetcher
 from workers import jobs as worker_jobs
 
 
-def register(commands: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+def register(commands: argparse._SubParsersAction) -> None:
     p = commands.add_parser("migrate", help="create or upgrade the database schema")
     p.set_defaults(handler=migrate_command)
 
@@ -71,7 +71,7 @@ def scrape_command(args: argparse.Namespace) -> int:
             await rt.enqueue(worker_jobs.MATCH_JOBS, job_ids)
 
         reports = []
-        async with Fetcher(rt.settings.fetch) as fetcher:
+        async with Fetcher(rt.settings.fetch, redis=rt.redis, prefix=rt.settings.redis_prefix) as fetcher:
             for index, name in enumerate(names, 1):
                 print(f"[{index}/{len(names)}] {name} …", file=sys.stderr, flush=True)
                 reports.append(await pipeline.refresh_source(rt.settings, rt.pool, fetcher, name,

@@ -144,7 +144,8 @@ _CITIES: dict[str, tuple[str, str | None, str]] = {
     "athens": ("GR", None, "Athens"), "tallinn": ("EE", None, "Tallinn"), "riga": ("LV", None, "Riga"),
     "vilnius": ("LT", None, "Vilnius"), "kyiv": ("UA", None, "Kyiv"), "kiev": ("UA", None, "Kyiv"),
     "lviv": ("UA", None, "Lviv"), "istanbul": ("TR", None, "Istanbul"), "limassol": ("CY", None, "Limassol"),
-    "valletta": ("MT", None, "Valletta"),
+    "valletta": ("MT", None, "Valletta"), "tbilisi": ("GE", None, "Tbilisi"),
+    "yerevan": ("AM", None, "Yerevan"), "baku": ("AZ", None, "Baku"), "almaty": ("KZ", None, "Almaty"),
     # Asia, Oceania, Middle East, Africa, Latin America
     "tel aviv": ("IL", None, "Tel Aviv"), "dubai": ("AE", None, "Dubai"),
     "abu dhabi": ("AE", None, "Abu Dhabi"), "riyadh": ("SA", None, "Riyadh"), "doha": ("QA", None, "Doha"),

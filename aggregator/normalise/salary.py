@@ -110,10 +110,10 @@ _ODD_SPACES = re.compile(r"[\u00a0\u2007\u2009\u202f]")
 _NOISE = re.compile(r"\b40[13]\s?\(?[kb]\)?|\d+(?:[.,]\d+)?\s?%|\b24/7\b", re.IGNORECASE)
 _JOIN = re.compile(r"\s*(?:-|to|till|until|through|bis|à|~|and)\s*", re.IGNORECASE)
 _BETWEEN = re.compile(r"between\s*$", re.IGNORECASE)
-_UNIT = (r"(?P<unit>year|yr|y|annum|an|jahr|month|mo|mth|monat|mois|mês|mes|mån|week|wk|w|woche|semaine"
+_UNIT = (r"(?P<unit>year|yr|y|annum|an|jahr|month|mo|mth|monat|mois|mês|mes|mån|mies|week|wk|w|woche|semaine"
          r"|day|d|tag|jour|hour|hr|h|stunde|std|heure)s?(?![a-z])")
 _BARE = (r"(?P<bare>yearly|annually|annual|p\.?\s?a\.?(?![a-z])|pa(?![a-z])|lpa|jährlich|hourly"
-         r"|monthly|pcm|monatlich|weekly|daily|ph(?![a-z]))")
+         r"|monthly|pcm|monatlich|miesięcznie|weekly|daily|ph(?![a-z]))")
 _PERIOD_AFTER = re.compile(
     r"^[\s(),]*(?:(?:gross|brutto|netto|net|base|salary|total|ote|before\s+tax|"
     r"usd|eur|gbp|chf|cad|aud|inr|pln|sek)\b[\s(),]*)*"
@@ -128,12 +128,13 @@ _PERIOD_BEFORE = re.compile(
 _BARE_PERIODS: dict[str, str] = {
     "yearly": "year", "annually": "year", "annual": "year", "pa": "year", "lpa": "year",
     "jährlich": "year", "hourly": "hour", "ph": "hour", "monthly": "month", "pcm": "month",
-    "monatlich": "month", "weekly": "week", "daily": "day",
+    "monatlich": "month", "miesięcznie": "month", "weekly": "week", "daily": "day",
 }
 _UNITS: dict[str, str] = {
     "year": "year", "yr": "year", "y": "year", "annum": "year", "an": "year", "jahr": "year",
     "month": "month", "mo": "month", "mth": "month", "monat": "month", "mois": "month",
     "mês": "month", "mes": "month", "mån": "month",
+    "mies": "month",
     "week": "week", "wk": "week", "w": "week", "woche": "week", "semaine": "week", "day": "day",
     "d": "day", "tag": "day", "jour": "day", "hour": "hour", "hr": "hour", "h": "hour",
     "stunde": "hour", "std": "hour", "heure": "hour",

@@ -88,12 +88,10 @@ def _level_from(text: str, *, lowest: bool = False) -> str | None:
 _NUMBER_WORDS = {"one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8,
                  "nine": 9, "ten": 10, "eleven": 11, "twelve": 12, "fifteen": 15, "twenty": 20}
 _NUMBER = r"\b(\d{1,2}|" + "|".join(_NUMBER_WORDS) + r")"
-#: "5+ years", "3-5 years", "at least 7 years", "minimum of 4 yrs" — followed (or preceded) by experience.
-_YEARS = re.compile(
-    rf"(?:(?:at\s+least|minimum(?:\s+of)?|min\.?|over|more\s+than)\s+)?{_NUMBER}\s*(?:\+|plus)?\s*"
-    rf"(?:(?:-|–|to)\s*{_NUMBER}\s*\+?\s*)?(?:years?|yrs?)\b(?=(?P<tail>[^.\n]{{0,60}}))",
-    re.I,
-)
+#: "years"/"yrs": found first, since it is rare, and the number is then read just before it.
+_YEAR_WORD = re.compile(r"\b(?:years?|yrs?)\b", re.I)
+#: "5+", "3-5", "at least 7", "minimum of 4", "five" — at the end of the text before "years".
+_YEARS_BEFORE = re.compile(rf"{_NUMBER}\s*(?:\+|plus)?\s*(?:(?:-|–|to)\s*{_NUMBER}\s*\+?\s*)?$", re.I)
 _EXPERIENCE = re.compile(r"experience|\bexp\b|background|professional|industry|hands[-\s]on|working|"
                          r"in\s+(?:a\s+)?(?:software|backend|engineering|development|python|similar)", re.I)
 
@@ -101,12 +99,16 @@ _EXPERIENCE = re.compile(r"experience|\bexp\b|background|professional|industry|h
 def _years_level(text: str) -> str | None:
     """The level implied by the largest "N years of experience" the text asks for."""
     most: int | None = None
-    for match in _YEARS.finditer(text):
-        before = text[max(0, match.start() - 40):match.start()]
-        if not (_EXPERIENCE.search(match.group("tail")) or "experience" in before.lower()):
+    for match in _YEAR_WORD.finditer(text):
+        number = _YEARS_BEFORE.search(text[max(0, match.start() - 24):match.start()])
+        if number is None:
             continue
-        low = match.group(1).lower()
-        years = _NUMBER_WORDS.get(low) if not low.isdigit() else int(low)
+        tail = re.split(r"[.\n]", text[match.end():match.end() + 60], maxsplit=1)[0]
+        before = text[max(0, match.start() - 50):match.start()]
+        if not (_EXPERIENCE.search(tail) or "experience" in before.lower()):
+            continue
+        low = number.group(1).lower()
+        years = int(low) if low.isdigit() else _NUMBER_WORDS.get(low)
         if years is not None and years <= 30:
             most = years if most is None else max(most, years)
     if most is None:

@@ -115,8 +115,12 @@ def _is_list_gap(gap: str) -> bool:
     return any(ch.isspace() for ch in gap) or gap in {",", "/", "|", ";"}
 
 
+def _ends_sentence(gap: str) -> bool:
+    return any(ch in _SENTENCE_END or ch == "\n" for ch in gap)
+
+
 def _is_sentence_start(gaps: list[str], index: int) -> bool:
-    return index == 0 or any(ch in _SENTENCE_END or ch == "\n" for ch in gaps[index])
+    return index == 0 or _ends_sentence(gaps[index])
 
 
 class _Scan:
@@ -184,9 +188,18 @@ class _Scan:
         return False
 
     def _context_near(self, hit: _Hit, words: frozenset[str], reach: int) -> bool:
-        low_from = max(0, hit.start - reach)
-        high_to = min(len(self.lows), hit.end + reach + 1)
-        return any(self.lows[i] in words for i in range(low_from, high_to) if not hit.start <= i <= hit.end)
+        """True when a context word is within `reach` words of the hit, in the same sentence."""
+        for step, edge in ((-1, hit.start), (1, hit.end)):
+            index = edge
+            for _ in range(reach):
+                later = index if step < 0 else index + 1
+                crossing = self.gaps[later] if later < len(self.gaps) else ""
+                index += step
+                if not 0 <= index < len(self.lows) or _ends_sentence(crossing):
+                    break
+                if self.lows[index] in words:
+                    return True
+        return False
 
     def accepts(self, hit: _Hit) -> bool:
         """Whether a guarded form found in running text meets its rule."""
@@ -194,7 +207,7 @@ class _Scan:
         if skill.rule is Rule.CASED:
             return True
         after = self.gaps[hit.end + 1] if hit.end + 1 < len(self.gaps) else ""
-        if after in ("-", "&"):
+        if after.startswith(("-", "&")):
             return False  # "Go-to-market", "C-level", "R&D"
         if len(self.words[hit.start]) == 1 and hit.start > 0 and self.lows[hit.start - 1] in _LETTER_LABELS:
             return False
@@ -215,8 +228,12 @@ def _from_text(text: str, *, trusted: bool) -> set[str]:
     if _TABLE.starts.isdisjoint(scan.lows):
         return set()
     scan.find(_TABLE, trusted=trusted)
-    return {hit.entry.skill.name for hit in scan.hits
-            if trusted or not hit.entry.guarded or scan.accepts(hit)}
+    found: set[str] = set()
+    for hit in scan.hits:
+        if trusted or not hit.entry.guarded or scan.accepts(hit):
+            found.add(hit.entry.skill.name)
+            found.update(hit.entry.skill.implies)
+    return found
 
 
 def extract_skills(title: str, tags: list[str], text: str) -> list[str]:

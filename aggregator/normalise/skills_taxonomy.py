@@ -42,6 +42,8 @@ class Skill:
     rule: Rule = Rule.CASED
     #: Lower-case words that, near a guarded form, show it is meant as the skill.
     context: frozenset[str] = frozenset()
+    #: Skills that naming this one names too ("Django REST Framework" is Django and REST).
+    implies: tuple[str, ...] = ()
 
 
 _PROGRAMMING = frozenset({
@@ -90,7 +92,8 @@ SKILLS: tuple[Skill, ...] = (
     Skill("Cython", aliases=("cython",)),
     # Python web and async
     Skill("Django", aliases=("django",)),
-    Skill("Django REST Framework", aliases=("django rest framework", "django-rest-framework", "drf")),
+    Skill("Django REST Framework", aliases=("django rest framework", "django-rest-framework", "drf"),
+          implies=("Django", "REST")),
     Skill("Flask", aliases=("flask-restful", "flask-restx"), forms=("Flask",), rule=Rule.NAME,
           context=_PY_WEB),
     Skill("FastAPI", aliases=("fastapi", "fast api")),
@@ -200,9 +203,9 @@ SKILLS: tuple[Skill, ...] = (
     Skill("Angular", aliases=("angularjs",), forms=("Angular",), rule=Rule.NAME, context=_FRONTEND),
     Skill("Node.js", aliases=("node.js", "nodejs", "node js")),
     Skill("Ruby on Rails", aliases=("ruby on rails", "rubyonrails"), forms=("Rails",), rule=Rule.NAME,
-          context=frozenset({"ruby", "developer", "engineer", "activerecord", "framework"})),
-    Skill("Laravel", aliases=("laravel",)),
-    Skill("Spring Boot", aliases=("spring boot", "spring framework")),
+          context=frozenset({"ruby", "developer", "engineer", "activerecord", "framework"}), implies=("Ruby",)),
+    Skill("Laravel", aliases=("laravel",), implies=("PHP",)),
+    Skill("Spring Boot", aliases=("spring boot", "spring framework"), implies=("Java",)),
     Skill(".NET", aliases=(".net", "dotnet", "asp.net", ".net core")),
     # Practices
     Skill("TDD", aliases=("tdd", "test-driven development", "test driven development")),

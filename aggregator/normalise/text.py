@@ -61,6 +61,14 @@ _PARAGRAPHS = frozenset({"p", "h1", "h2", "h3", "h4", "h5", "h6", "ul", "ol", "d
 _LINES = frozenset({"div", "li", "tr", "dt", "dd", "main", "aside", "nav", "address", "details", "summary",
                     "caption", "hr", "figcaption"})
 _CELLS = frozenset({"td", "th"})
+#: Break markers the walk leaves between blocks; merged afterwards so nested blocks make one break.
+_LINE, _PARAGRAPH = "\x01", "\x02"
+_BREAKS = re.compile(r"[ \n]*[\x01\x02][ \n\x01\x02]*")
+
+
+def _merge_breaks(match: re.Match[str]) -> str:
+    run = match.group()
+    return "\n\n" if _PARAGRAPH in run or run.count("\n") >= 2 else "\n"
 
 
 def _walk(root: LexborNode) -> str:
@@ -74,9 +82,9 @@ def _walk(root: LexborNode) -> str:
         tag = node.tag or ""
         if closing:
             if tag in _PARAGRAPHS:
-                parts.append("\n\n")
+                parts.append(_PARAGRAPH)
             elif tag in _LINES:
-                parts.append("\n")
+                parts.append(_LINE)
             if tag == "pre":
                 preformatted -= 1
             continue
@@ -90,11 +98,11 @@ def _walk(root: LexborNode) -> str:
             parts.append("\n")
             continue
         if tag in _PARAGRAPHS:
-            parts.append("\n\n")
+            parts.append(_PARAGRAPH)
         elif tag == "li":
-            parts.append("\n• ")
+            parts.append(_LINE + "• ")
         elif tag in _LINES:
-            parts.append("\n")
+            parts.append(_LINE)
         elif tag in _CELLS:
             parts.append(" ")
         if tag == "pre":
@@ -106,7 +114,7 @@ def _walk(root: LexborNode) -> str:
             children.append(child)
             child = child.next
         stack.extend((c, False) for c in reversed(children))
-    return "".join(parts)
+    return _BREAKS.sub(_merge_breaks, "".join(parts))
 
 
 def html_to_text(markup: str) -> str:
@@ -141,6 +149,9 @@ _SANITISER = nh3.Cleaner(
     strip_comments=True,
 )
 _BLANK_LINES = re.compile(r"\n\s*\n+")
+#: "javascript:" left in text (never in an attribute: those are gone) is written with an entity so no
+#: later, laxer consumer of the HTML can mistake it for a URL.
+_SCRIPT_SCHEME = re.compile(r"(javascript|vbscript):", re.I)
 
 
 def sanitise_html(markup: str) -> str:
@@ -151,6 +162,7 @@ def sanitise_html(markup: str) -> str:
     href (http, https or mailto only — never javascript: or data:) and title.
     """
     cleaned: str = _SANITISER.clean(_unescape_if_escaped(markup))
+    cleaned = _SCRIPT_SCHEME.sub(r"\1&#58;", cleaned)
     return _BLANK_LINES.sub("\n", cleaned).strip()
 
 

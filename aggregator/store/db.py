@@ -11,8 +11,6 @@ import asyncpg
 
 from aggregator.config import Settings
 
-#: Schema version that `schema.sql` brings a database to.
-SCHEMA_VERSION = 1
 #: Advisory lock key held while migrating, so two processes starting at once don't race.
 _MIGRATE_LOCK = 0x68697265
 
@@ -52,26 +50,35 @@ def _migrations() -> list[tuple[int, str]]:
     return sorted(found)
 
 
+def schema_version() -> int:
+    """The version `schema.sql` brings a database to: the newest shipped upgrade, or 1."""
+    return max([1, *(version for version, _ in _migrations())])
+
+
 async def migrate(conn: asyncpg.Connection) -> list[int]:
     """Bring the schema to the current version; returns the upgrade versions applied.
 
-    A database with no schema gets `schema.sql` whole. A database at an earlier version gets the
-    upgrades above its version in order, each recorded in schema_migrations, then `schema.sql`
-    (idempotent) to add whatever is new.
+    A database with no schema gets `schema.sql` whole, and every shipped upgrade is recorded as
+    applied. A database at an earlier version gets the upgrades above its version in order, each
+    recorded in schema_migrations, then `schema.sql` (idempotent) for views, functions and indexes.
     """
     applied: list[int] = []
     async with conn.transaction():
         await conn.execute("SELECT pg_advisory_xact_lock($1)", _MIGRATE_LOCK)
         exists = await conn.fetchval("SELECT to_regclass('schema_migrations') IS NOT NULL")
         current = await conn.fetchval("SELECT max(version) FROM schema_migrations") if exists else None
+        upgrades = _migrations()
         if current is not None:
-            for version, sql in _migrations():
+            for version, sql in upgrades:
                 if version > current:
                     await conn.execute(sql)
                     await conn.execute("INSERT INTO schema_migrations (version) VALUES ($1) "
                                        "ON CONFLICT DO NOTHING", version)
                     applied.append(version)
         await conn.execute(schema_sql())
+        if current is None:
+            await conn.executemany("INSERT INTO schema_migrations (version) VALUES ($1) ON CONFLICT DO NOTHING",
+                                   [(version,) for version, _ in upgrades])
     return applied
 
 

@@ -19,6 +19,7 @@ import msgspec
 
 from aggregator import dedup
 from aggregator.model import Listing
+from aggregator.normalise.currency import to_usd
 
 __all__ = ["Incoming", "IngestResult", "ingest"]
 
@@ -51,7 +52,7 @@ _COLUMNS = [
     "apply_url", "location_raw", "locations", "countries", "remote_regions", "remote", "employment_type",
     "seniority", "salary_min", "salary_max", "salary_currency", "salary_period", "salary_annual_min",
     "salary_annual_max", "skills", "description_text", "description_html", "posted_at", "python_backend",
-    "listing", "raw", "near_job_id",
+    "listing", "raw", "near_job_id", "salary_usd_min", "salary_usd_max",
 ]
 
 _CREATE_INCOMING = """
@@ -62,7 +63,7 @@ CREATE TEMP TABLE IF NOT EXISTS incoming (
     salary_min double precision, salary_max double precision, salary_currency text, salary_period text,
     salary_annual_min double precision, salary_annual_max double precision, skills text[],
     description_text text, description_html text, posted_at timestamptz, python_backend boolean,
-    listing text, raw bytea, near_job_id bigint
+    listing text, raw bytea, near_job_id bigint, salary_usd_min double precision, salary_usd_max double precision
 ) ON COMMIT DELETE ROWS
 """
 
@@ -93,6 +94,7 @@ SET title = i.title, company = i.company, url = i.url, apply_url = i.apply_url,
     seniority = i.seniority, salary_min = i.salary_min, salary_max = i.salary_max,
     salary_currency = i.salary_currency, salary_period = i.salary_period,
     salary_annual_min = i.salary_annual_min, salary_annual_max = i.salary_annual_max, skills = i.skills,
+    salary_usd_min = i.salary_usd_min, salary_usd_max = i.salary_usd_max,
     description_text = i.description_text, description_html = i.description_html,
     posted_at = coalesce(i.posted_at, j.posted_at), python_backend = i.python_backend,
     search = {search}
@@ -114,13 +116,14 @@ _INSERT_JOBS = f"""
 INSERT INTO jobs (fingerprint, company_key, title, company, url, apply_url, location_raw, locations,
                   countries, remote_regions, remote, employment_type, seniority, salary_min, salary_max,
                   salary_currency, salary_period, salary_annual_min, salary_annual_max, skills,
-                  description_text, description_html, posted_at, python_backend, source, search)
+                  description_text, description_html, posted_at, python_backend, source, search,
+                  salary_usd_min, salary_usd_max)
 SELECT DISTINCT ON (i.fingerprint)
        i.fingerprint, i.company_key, i.title, i.company, i.url, i.apply_url, i.location_raw,
        i.locations::jsonb, i.countries, i.remote_regions, i.remote, i.employment_type, i.seniority,
        i.salary_min, i.salary_max, i.salary_currency, i.salary_period, i.salary_annual_min,
        i.salary_annual_max, i.skills, i.description_text, i.description_html, i.posted_at,
-       i.python_backend, i.source, {_SEARCH}
+       i.python_backend, i.source, {_SEARCH}, i.salary_usd_min, i.salary_usd_max
 FROM incoming i
 WHERE i.near_job_id IS NULL
   AND NOT EXISTS (SELECT 1 FROM postings p WHERE p.source = i.source AND p.external_id = i.external_id)
@@ -182,7 +185,14 @@ def _record(item: Incoming, near_job_id: int | None) -> tuple[object, ...]:
         listing.skills, listing.description_text, listing.description_html, listing.posted_at,
         listing.python_backend, _encoder.encode(listing).decode(),
         zlib.compress(item.raw, 6) if item.raw is not None else None, near_job_id,
+        _usd(listing.salary_annual_min, listing.salary_currency),
+        _usd(listing.salary_annual_max, listing.salary_currency),
     )
+
+
+def _usd(amount: float | None, currency: str | None) -> float | None:
+    """Yearly pay in USD, what alerts' minimum salaries are compared with."""
+    return None if amount is None else to_usd(amount, currency)
 
 
 NearDuplicateFinder = Callable[[Listing, Iterable[asyncpg.Record]], int | None]

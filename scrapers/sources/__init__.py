@@ -6,7 +6,7 @@ import importlib
 
 from scrapers.sources.base import Defaults, Page, ParseContext, Source
 
-__all__ = ["NAMES", "Defaults", "Page", "ParseContext", "Source", "get", "all_sources"]
+__all__ = ["NAMES", "Defaults", "Page", "ParseContext", "Source", "all_sources", "get"]
 
 #: Source name -> module under scrapers.sources that defines `SOURCE`.
 _MODULES: dict[str, str] = {

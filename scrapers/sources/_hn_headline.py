@@ -60,7 +60,7 @@ _PLACE_WORDS = (
     "|canada|germany|france|spain|portugal|italy|netherlands|belgium|switzerland|austria|ireland|poland"
     "|sweden|norway|denmark|finland|estonia|lithuania|latvia|czechia|czech republic|romania|greece|israel"
     "|india|japan|singapore|australia|new zealand|brazil|mexico|argentina|colombia|chile|united states"
-    "|united kingdom|nyc|new york|sf|sf bay area|bay area|san francisco|los angeles|la|seattle|boston"
+    "|united kingdom|nyc|new york|sf|sf bay area|bay area|san francisco|los angeles|seattle|boston"
     "|austin|chicago|denver|portland|atlanta|miami|toronto|vancouver|montreal|london|berlin|munich"
     "|hamburg|paris|amsterdam|dublin|lisbon|madrid|barcelona|stockholm|copenhagen|oslo|helsinki|zurich"
     "|vienna|prague|warsaw|tallinn|tel aviv|bangalore|bengaluru|tokyo|sydney|melbourne|sao paulo"
@@ -68,7 +68,8 @@ _PLACE_WORDS = (
     "|et|pt|[a-z]+ time zones?"
 )
 _PLACE = re.compile(rf"(?:^|[\s,(/;])(?:{_PLACE_WORDS})(?:$|[\s,)/;.+])", re.I)
-_CITY_STATE = re.compile(r"\b[A-Z][a-zA-Z .'-]+,\s*[A-Z]{2}\b")
+# Bounded repeats: these run on whole comments, and an unbounded run of words is quadratic.
+_CITY_STATE = re.compile(r"\b[A-Z][a-zA-Z.'-]*(?: [A-Z][a-zA-Z.'-]*){0,3},\s*[A-Z]{2}\b")
 _YC_BATCH = re.compile(r"\s*\((?:YC|Y Combinator)[^)]*\)", re.I)
 _PAREN_URL = re.compile(r"\s*\((?:https?://)?[\w-]+(?:\.[\w-]+)+(?:/[^)]*)?\)")
 #: A number range such as "$120k - $150k" must survive splitting on " - ".
@@ -84,8 +85,8 @@ _WE_AT = re.compile(
     r"^We(?:'re| are)?\s+(?:at\s+)?(?P<company>[A-Z0-9][\w&.'’-]*(?:\s+[A-Z0-9][\w&.'’-]*){0,3})"
     r"(?:\s*,|\s+and|\s+are)"
 )
-_IN_PLACE = re.compile(r"\b(?:in|based in|out of)\s+((?-i:[A-Z][\w.'-]+(?:\s[A-Z][\w.'-]+)*)"
-                       r"(?:,\s*(?-i:[A-Z][\w.'-]+(?:\s[A-Z][\w.'-]+)*))?)", re.I)
+_IN_PLACE = re.compile(r"\b(?:in|based in|out of)\s+((?-i:[A-Z][\w.'-]*(?:\s[A-Z][\w.'-]*){0,3})"
+                       r"(?:,\s*(?-i:[A-Z][\w.'-]*(?:\s[A-Z][\w.'-]*){0,3}))?)", re.I)
 _PRONOUN = re.compile(r"^(?:we|i|our|my|the team|this|it)\b", re.I)
 _ROLE_PHRASE = re.compile(
     r"\b(?P<role>(?:(?:senior|staff|principal|lead|junior|sr\.?|mid[- ]level|founding)\s+)?"

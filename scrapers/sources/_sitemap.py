@@ -19,7 +19,8 @@ _ROOT = re.compile(
     re.S | re.I,
 )
 # Unprefixed <loc> only: <image:loc> and <video:loc> inside a <url> are media, not pages.
-_LOC = re.compile(r"<loc>\s*(?:<!\[CDATA\[)?\s*(.*?)\s*(?:\]\]>)?\s*</loc>", re.S | re.I)
+# Neither group can run past the next "<" or "]", which keeps a broken document linear.
+_LOC = re.compile(r"<loc>(?:([^<]*)|\s*<!\[CDATA\[([^\]<]*)\]\]>\s*)</loc>", re.I)
 
 
 @dataclass(frozen=True, slots=True)
@@ -38,7 +39,8 @@ def read_sitemap(text: str, base: str | None = None) -> Sitemap | None:
     seen: set[str] = set()
     urls = []
     for match in _LOC.finditer(text):
-        url = urljoin(base or "", html.unescape(match.group(1)).strip())
+        text = html.unescape(match.group(1)) if match.group(1) is not None else match.group(2)
+        url = urljoin(base or "", text.strip())
         if url.startswith(("http://", "https://")) and url not in seen:
             seen.add(url)
             urls.append(url)

@@ -21,8 +21,16 @@ from scrapers.sources._values import http_url, positive, strings
 from scrapers.sources.base import Defaults, Page, ParseContext
 
 #: Fragments of Arbeitnow's job_types values that describe experience, not the contract.
-_LEVEL_WORDS = ("experienced", "entry level", "graduate", "junior", "senior", "berufserfahr",
-                "berufseinst", "leitung")
+_LEVEL_WORDS = (
+    "experienced",
+    "entry level",
+    "graduate",
+    "junior",
+    "senior",
+    "berufserfahr",
+    "berufseinst",
+    "leitung",
+)
 
 
 class Arbeitnow:

@@ -109,8 +109,14 @@ def _countries(value: Any) -> list[str]:
     found: list[str] = []
     for entry in value if isinstance(value, list) else []:
         if isinstance(entry, dict):
-            name = next((entry[k] for k in ("alpha2", "code", "name", "country")
-                         if isinstance(entry.get(k), str) and entry[k].strip()), None)
+            name = next(
+                (
+                    entry[k]
+                    for k in ("alpha2", "code", "name", "country")
+                    if isinstance(entry.get(k), str) and entry[k].strip()
+                ),
+                None,
+            )
         else:
             name = entry
         if isinstance(name, str) and name.strip() and name.strip() not in found:

@@ -46,10 +46,15 @@ class HackerNews:
         if not isinstance(document, dict):
             raise ParseError("hn: expected an Algolia search result or an items/{id} thread object")
         if isinstance(document.get("children"), list) and "hits" not in document:
+            if document.get("type", "story") != "story":
+                # A comment's item: its children are replies, never postings.
+                return Page(warnings=[f"hn: item {document.get('id')} is a {document.get('type')}, not a story"])
             return self._thread(document)
         hits = document.get("hits")
         if not isinstance(hits, list):
             raise ParseError("hn: expected an Algolia search result or an items/{id} thread object")
+        if not hits:
+            return Page()  # past the last page of a search
         if any(_is_comment(hit) for hit in hits):
             return self._comment_search(document, hits, ctx)
         return self._story_search(hits, ctx)

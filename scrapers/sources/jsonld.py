@@ -41,7 +41,8 @@ class JsonLd:
         rate=0.2,
         burst=1,
         content_types=("text/html", "application/xhtml+xml", "application/xml", "text/xml"),
-        max_pages=MAX_SITEMAP_URLS,
+        # The sitemap itself plus every page it lists.
+        max_pages=MAX_SITEMAP_URLS + 1,
         robots=True,
     )
 

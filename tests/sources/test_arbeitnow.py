@@ -35,7 +35,10 @@ def test_real_capture_without_links(real: Callable[[str], bytes]) -> None:
     kausable = raw(page.listings, "ml-product-engineer-heidelberg-60723")
     assert kausable.title == "ML Product Engineer"
     assert kausable.company == "kausable GmbH"
-    assert kausable.url == "https://www.arbeitnow.com/jobs/companies/kausable-gmbh/ml-product-engineer-heidelberg-60723"
+    assert (
+        kausable.url
+        == "https://www.arbeitnow.com/jobs/companies/kausable-gmbh/ml-product-engineer-heidelberg-60723"
+    )
     assert kausable.location_raw == "Heidelberg"
     assert kausable.remote is False
     assert kausable.posted_at == 1785792634
@@ -52,13 +55,17 @@ def test_real_entity_escaped_description_becomes_html(real: Callable[[str], byte
     assert moonfare.description_html is not None
     assert moonfare.description_html.startswith("<p><strong>Director of Data (m/f/d)</strong></p>")
     # Arbeitnow's own footer after the escaped body stays a link.
-    assert moonfare.description_html.endswith('<a href="https://www.arbeitnow.com">Jobs in Germany</a> on Arbeitnow</a>')
+    assert moonfare.description_html.endswith(
+        '<a href="https://www.arbeitnow.com">Jobs in Germany</a> on Arbeitnow</a>'
+    )
     assert "&lt;" not in moonfare.description_html
     assert raw(listings, "senior-product-owner-hamburg-berlin-302643").location_raw == "Hamburg, Berlin"
 
 
 def test_real_normalised(real: Callable[[str], bytes]) -> None:
-    moonfare = by_id(parse_normalised("arbeitnow", real("arbeitnow-1.json")), "director-of-data-berlin-456700")
+    moonfare = by_id(
+        parse_normalised("arbeitnow", real("arbeitnow-1.json")), "director-of-data-berlin-456700"
+    )
     assert moonfare.title == "Director of Data (m/f/d)"
     assert moonfare.company == "Moonfare"
     assert moonfare.remote != "remote"
@@ -89,7 +96,10 @@ def test_sample_normalised(sample: Callable[[str], bytes]) -> None:
     assert sonnenfeld.remote == "remote"
     assert sonnenfeld.employment_type == "full_time"
     assert sonnenfeld.posted_at == datetime(2026, 1, 5, 8, 0, tzinfo=UTC)
-    assert sonnenfeld.url == "https://www.arbeitnow.com/jobs/companies/sonnenfeld-energy/backend-developer-django-remote-munich-377120"
+    assert (
+        sonnenfeld.url
+        == "https://www.arbeitnow.com/jobs/companies/sonnenfeld-energy/backend-developer-django-remote-munich-377120"
+    )
 
 
 def test_last_page_and_unsafe_next_links_are_not_followed() -> None:
@@ -104,18 +114,29 @@ def test_last_page_and_unsafe_next_links_are_not_followed() -> None:
 
 @pytest.mark.parametrize("payload", [b"", b"<!doctype html><p>429</p>", b"[]", b'{"data": null}'])
 def test_not_an_arbeitnow_document(payload: bytes) -> None:
-    with pytest.raises(ParseError, match="^arbeitnow: "):
+    with pytest.raises(ParseError, match=r"^arbeitnow: "):
         parse("arbeitnow", payload)
 
 
 def test_broken_items_are_skipped_with_warnings() -> None:
-    payload = {"data": [
-        {"slug": "ok-1", "title": "Backend Engineer", "remote": "yes", "job_types": "full time", "created_at": "x"},
-        {"title": "No slug"},
-        42,
-    ]}
+    payload = {
+        "data": [
+            {
+                "slug": "ok-1",
+                "title": "Backend Engineer",
+                "remote": "yes",
+                "job_types": "full time",
+                "created_at": "x",
+            },
+            {"title": "No slug"},
+            42,
+        ]
+    }
     page = parse("arbeitnow", json.dumps(payload).encode())
     assert [job.external_id for job in page.listings] == ["ok-1"]
     job = page.listings[0]
     assert (job.remote, job.employment_type, job.posted_at) == (None, "full time", None)
-    assert page.warnings == ["arbeitnow: item 1 skipped: no slug or title", "arbeitnow: item 2 skipped: not an object"]
+    assert page.warnings == [
+        "arbeitnow: item 1 skipped: no slug or title",
+        "arbeitnow: item 2 skipped: not an object",
+    ]

@@ -130,6 +130,13 @@ def test_headline_never_raises_on_odd_text(line: str) -> None:
     assert parse_headline(line).title
 
 
+@pytest.mark.timeout(5)
+@pytest.mark.parametrize("line", ["in " + "Aa " * 30000, "Aa, " * 30000, "Senior " * 20000 + "engineer"])
+def test_headline_stays_fast_on_long_prose(line: str) -> None:
+    # A post without a line break is one long "first line"; no pattern may go quadratic on it.
+    assert parse_headline(line, line).title
+
+
 # --- the samples: story search → thread ------------------------------------------------------
 
 
@@ -251,6 +258,14 @@ def test_story_search_without_a_hiring_thread_is_empty_with_a_warning() -> None:
     page = parse("hn", json.dumps(document).encode())
     assert page.listings == [] and page.follow == []
     assert page.warnings == ["hn: no 'Ask HN: Who is hiring?' story among 1 hits"]
+
+
+def test_empty_search_page_and_comment_item_give_no_postings() -> None:
+    assert parse("hn", b'{"hits": [], "page": 9, "nbPages": 9}').listings == []
+    reply = {"id": 5, "type": "comment", "text": "Thanks!", "children": [{"id": 6, "text": "x", "author": "a"}]}
+    page = parse("hn", json.dumps(reply).encode())
+    assert page.listings == []
+    assert page.warnings == ["hn: item 5 is a comment, not a story"]
 
 
 def test_broken_children_are_skipped_with_a_warning_and_the_rest_kept() -> None:

@@ -103,7 +103,11 @@ def test_sample_normalised(sample: Callable[[str], bytes]) -> None:
     brightloop = by_id(listings, "152255")
     assert brightloop.employment_type == "part_time"
     assert brightloop.seniority == "junior"
-    assert (brightloop.salary_min, brightloop.salary_currency, brightloop.salary_period) == (28000, "GBP", "year")
+    assert (brightloop.salary_min, brightloop.salary_currency, brightloop.salary_period) == (
+        28000,
+        "GBP",
+        "year",
+    )
     assert brightloop.posted_at == datetime(2026, 1, 4, 11, 20, tzinfo=UTC)
 
 
@@ -144,37 +148,69 @@ def test_rss_item_without_title_is_skipped() -> None:
 def test_rss_with_entity_declarations_is_refused() -> None:
     payload = b"""<?xml version="1.0"?><!DOCTYPE rss [<!ENTITY a "aaaaaaaaaa"><!ENTITY b "&a;&a;&a;&a;">]>
       <rss version="2.0"><channel><item><title>&b;</title></item></channel></rss>"""
-    with pytest.raises(ParseError, match="^jobicy: "):
+    with pytest.raises(ParseError, match=r"^jobicy: "):
         parse("jobicy", payload)
 
 
 def test_both_salary_generations_and_zero_amounts() -> None:
-    page = parse("jobicy", envelope(
-        {"id": 1, "jobTitle": "Python Engineer", "annualSalaryMin": "90000", "annualSalaryMax": "120000",
-         "salaryCurrency": "EUR", "pubDate": "2024-12-07 04:10:26"},
-        {"id": 2, "jobTitle": "Backend Engineer", "salaryMin": 0, "salaryMax": 0, "salaryCurrency": "USD",
-         "salaryPeriod": "yearly", "pubDate": "2026-08-03T18:45:05+00:00"},
-    ))
+    page = parse(
+        "jobicy",
+        envelope(
+            {
+                "id": 1,
+                "jobTitle": "Python Engineer",
+                "annualSalaryMin": "90000",
+                "annualSalaryMax": "120000",
+                "salaryCurrency": "EUR",
+                "pubDate": "2024-12-07 04:10:26",
+            },
+            {
+                "id": 2,
+                "jobTitle": "Backend Engineer",
+                "salaryMin": 0,
+                "salaryMax": 0,
+                "salaryCurrency": "USD",
+                "salaryPeriod": "yearly",
+                "pubDate": "2026-08-03T18:45:05+00:00",
+            },
+        ),
+    )
     first, second = page.listings
     assert (first.salary_min, first.salary_max, first.salary_currency, first.salary_period) == (
-        90000, 120000, "EUR", "year")
+        90000,
+        120000,
+        "EUR",
+        "year",
+    )
     assert (second.salary_min, second.salary_currency, second.salary_period) == (None, None, None)
     assert second.posted_at == "2026-08-03T18:45:05+00:00"
 
 
 @pytest.mark.parametrize("payload", [b"not json", b"[]", b'{"jobs": {}}', b"<html><body>503</body></html>"])
 def test_not_a_jobicy_document(payload: bytes) -> None:
-    with pytest.raises(ParseError, match="^jobicy: "):
+    with pytest.raises(ParseError, match=r"^jobicy: "):
         parse("jobicy", payload)
 
 
 def test_broken_items_are_skipped_with_warnings() -> None:
-    page = parse("jobicy", envelope(
-        None,
-        {"id": 3, "jobTitle": "Python Engineer", "jobType": "full-time", "jobGeo": 5, "jobIndustry": [1, "Dev"]},
-        {"jobTitle": "No id"},
-    ))
+    page = parse(
+        "jobicy",
+        envelope(
+            None,
+            {
+                "id": 3,
+                "jobTitle": "Python Engineer",
+                "jobType": "full-time",
+                "jobGeo": 5,
+                "jobIndustry": [1, "Dev"],
+            },
+            {"jobTitle": "No id"},
+        ),
+    )
     assert [job.external_id for job in page.listings] == ["3"]
     job = page.listings[0]
     assert (job.employment_type, job.location_raw, job.tags) == ("full-time", "5", ["Dev"])
-    assert page.warnings == ["jobicy: item 0 skipped: not an object", "jobicy: item 2 skipped: no id or jobTitle"]
+    assert page.warnings == [
+        "jobicy: item 0 skipped: not an object",
+        "jobicy: item 2 skipped: no id or jobTitle",
+    ]

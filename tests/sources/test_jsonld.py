@@ -229,6 +229,12 @@ def test_sitemap_is_capped_in_order() -> None:
     assert not page.complete
 
 
+@pytest.mark.timeout(5)
+@pytest.mark.parametrize("payload", [b"<urlset>" + b"<loc>   " * 20000, b"<urlset>" + b"<loc><![CDATA[ " * 20000])
+def test_broken_sitemap_is_read_in_linear_time(payload: bytes) -> None:
+    assert parse("jsonld", payload).follow == []
+
+
 # --- bad input -----------------------------------------------------------------------------------------
 
 

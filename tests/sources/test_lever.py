@@ -142,7 +142,7 @@ def test_sample_normalised(sample: Callable[[str], bytes]) -> None:
         "GBP",
         "year",
     )
-    assert [loc.country for loc in django.locations] == ["GB"]
+    assert [(loc.country, loc.city) for loc in django.locations] == [("GB", "London"), ("GB", "Manchester")]
     assert django.python_backend is True
     assert _normalised(listings, "0a1b2c3d-4e5f-4a6b-8c7d-9e0f1a2b3c4d").python_backend is False
 

@@ -117,10 +117,19 @@ def test_real_trimmed_body_with_raw_utf8(real: Callable[[str], bytes]) -> None:
 def test_sample(sample: Callable[[str], bytes]) -> None:
     page = parse("remoteok", sample("remoteok.json"))
     assert page.warnings == []
-    assert [job.external_id for job in page.listings] == ["1140512", "1140498", "1140475", "1140460", "1140441"]
+    assert [job.external_id for job in page.listings] == [
+        "1140512",
+        "1140498",
+        "1140475",
+        "1140460",
+        "1140441",
+    ]
     ledger = raw(page.listings, "1140512")
     assert ledger.title == "Senior Python Backend Engineer"
-    assert ledger.url == "https://remoteOK.com/remote-jobs/remote-senior-python-backend-engineer-ledgerleaf-1140512"
+    assert (
+        ledger.url
+        == "https://remoteOK.com/remote-jobs/remote-senior-python-backend-engineer-ledgerleaf-1140512"
+    )
     assert (ledger.salary_min, ledger.salary_max) == (140000, 175000)
     assert ledger.description_html is not None
     assert "We’re hiring" in ledger.description_html and "$140,000–$175,000" in ledger.description_html
@@ -137,7 +146,9 @@ def test_sample_normalised(sample: Callable[[str], bytes]) -> None:
     assert kettle.title == "Backend Developer (FastAPI)"
     assert kettle.remote == "remote"
     assert kettle.posted_at == datetime(2026, 1, 4, 8, 0, tzinfo=UTC)
-    assert kettle.url == "https://remoteok.com/remote-jobs/remote-backend-developer-fastapi-kettlebyte-1140498"
+    assert (
+        kettle.url == "https://remoteok.com/remote-jobs/remote-backend-developer-fastapi-kettlebyte-1140498"
+    )
     assert by_id(listings, "1140441").title == "Senior Frontend Engineer"
 
 
@@ -151,12 +162,18 @@ def test_epoch_is_used_when_date_is_missing_and_url_built_from_slug() -> None:
 
 @pytest.mark.parametrize("payload", [b"<html>blocked</html>", b"", b'{"jobs": []}', b'"text"'])
 def test_not_a_remoteok_document(payload: bytes) -> None:
-    with pytest.raises(ParseError, match="^remoteok: "):
+    with pytest.raises(ParseError, match=r"^remoteok: "):
         parse("remoteok", payload)
 
 
 def test_broken_items_are_skipped_with_warnings() -> None:
-    good = {"id": "1", "position": "Python Engineer", "company": "Acme", "tags": "python", "salary_min": "n/a"}
+    good = {
+        "id": "1",
+        "position": "Python Engineer",
+        "company": "Acme",
+        "tags": "python",
+        "salary_min": "n/a",
+    }
     payload = json.dumps([LEGAL, "junk", {"id": "2"}, good, {"id": "3", "position": ["x"]}]).encode()
     page = parse("remoteok", payload)
     assert [job.external_id for job in page.listings] == ["1"]

@@ -35,7 +35,9 @@ def test_real_untrimmed_body(real: Callable[[str], bytes]) -> None:
     mitre = raw(page.listings, "2069746")
     assert mitre.title == "Tech Lead Full-Stack Rails Engineer"
     assert mitre.company == "Mitre Media"
-    assert mitre.url is not None and mitre.url.startswith("https://remotive.com/remote-jobs/software-development/")
+    assert mitre.url is not None and mitre.url.startswith(
+        "https://remotive.com/remote-jobs/software-development/"
+    )
     assert mitre.location_raw == "USA, Canada, USA timezones"
     assert mitre.employment_type == "full_time"
     assert mitre.salary_text == "$170k - $200k"
@@ -73,10 +75,19 @@ def test_real_trimmed_pretty_printed_body(real: Callable[[str], bytes]) -> None:
 def test_sample(sample: Callable[[str], bytes]) -> None:
     page = parse("remotive", sample("remotive.json"))
     assert page.warnings == []
-    assert [job.external_id for job in page.listings] == ["2101344", "2101298", "2101275", "2101240", "2101203"]
+    assert [job.external_id for job in page.listings] == [
+        "2101344",
+        "2101298",
+        "2101275",
+        "2101240",
+        "2101203",
+    ]
     saltmarsh = raw(page.listings, "2101344")
     assert saltmarsh.title == "Senior Python Engineer"
-    assert saltmarsh.url == "https://remotive.com/remote-jobs/software-development/senior-python-engineer-2101344"
+    assert (
+        saltmarsh.url
+        == "https://remotive.com/remote-jobs/software-development/senior-python-engineer-2101344"
+    )
     assert saltmarsh.salary_text == "$150k - $180k"
     assert saltmarsh.tags == ["python", "django", "postgresql", "aws", "backend"]
     vellum = raw(page.listings, "2101298")
@@ -99,10 +110,11 @@ def test_sample_normalised(sample: Callable[[str], bytes]) -> None:
 
 
 @pytest.mark.parametrize(
-    "payload", [b"", b"\xef\xbb\xbf", b"<html>Too many requests</html>", b"[]", b'{"jobs": null}', b'{"job-count": 0}'],
+    "payload",
+    [b"", b"\xef\xbb\xbf", b"<html>Too many requests</html>", b"[]", b'{"jobs": null}', b'{"job-count": 0}'],
 )
 def test_not_a_remotive_document(payload: bytes) -> None:
-    with pytest.raises(ParseError, match="^remotive: "):
+    with pytest.raises(ParseError, match=r"^remotive: "):
         parse("remotive", payload)
 
 
@@ -112,15 +124,26 @@ def test_bom_is_tolerated() -> None:
 
 
 def test_broken_items_are_skipped_with_warnings() -> None:
-    payload = {"jobs": [
-        {"id": 1, "title": "Python Developer", "tags": "python", "url": "javascript:alert(1)", "salary": 5},
-        {"id": 2},
-        "junk",
-        {"id": 3, "title": "Backend Engineer", "tags": [None, "django", 7], "company_name": ["x"]},
-    ]}
+    payload = {
+        "jobs": [
+            {
+                "id": 1,
+                "title": "Python Developer",
+                "tags": "python",
+                "url": "javascript:alert(1)",
+                "salary": 5,
+            },
+            {"id": 2},
+            "junk",
+            {"id": 3, "title": "Backend Engineer", "tags": [None, "django", 7], "company_name": ["x"]},
+        ]
+    }
     page = parse("remotive", json.dumps(payload).encode())
     assert [job.external_id for job in page.listings] == ["1", "3"]
     first, second = page.listings
     assert (first.tags, first.url, first.salary_text) == (["python"], None, "5")
     assert (second.tags, second.company) == (["django"], None)
-    assert page.warnings == ["remotive: item 1 skipped: no id or title", "remotive: item 2 skipped: not an object"]
+    assert page.warnings == [
+        "remotive: item 1 skipped: no id or title",
+        "remotive: item 2 skipped: not an object",
+    ]

@@ -1,0 +1,59 @@
+"""`hirewire deliveries`: every notification's fate, and retrying dead ones by hand."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import time
+
+from aggregator.commands.common import run_with_runtime, table
+from aggregator.runtime import Runtime
+from aggregator.store import deliveries as store
+
+
+def register(commands: argparse._SubParsersAction) -> None:  # type: ignore[type-arg,unused-ignore]
+    p = commands.add_parser("deliveries", help="recent deliveries and their state; retry failed ones")
+    p.add_argument("--failed", action="store_true", help="only failed (retrying) and dead deliveries")
+    p.add_argument("--limit", type=int, default=50)
+    group = p.add_mutually_exclusive_group()
+    group.add_argument("--retry", type=int, action="append", default=[], metavar="ID",
+                       help="send this failed or dead delivery again with a fresh retry budget")
+    group.add_argument("--retry-dead", action="store_true", help="retry every dead delivery")
+    p.set_defaults(handler=deliveries_command)
+
+
+def deliveries_command(args: argparse.Namespace) -> int:
+    async def go(rt: Runtime) -> int:
+        if args.retry or args.retry_dead:
+            return await _retry(rt, args.retry or None)
+        async with rt.pool.acquire() as conn:
+            rows = await store.list_deliveries(conn, failed_only=args.failed, limit=args.limit)
+        if not rows:
+            print("no failed deliveries" if args.failed else "no deliveries", file=sys.stderr)
+            return 0
+        print(table(["id", "alert", "job", "destination", "state", "attempts", "status", "next attempt", "sent",
+                     "last error"],
+                    [[r["id"], r["alert_id"], r["job_id"], r["destination"], r["state"], r["attempts"],
+                      r["last_status"], r["next_attempt_at"] if r["state"] in ("failed", "pending") else None,
+                      r["sent_at"], r["last_error"]] for r in rows], max_width=60))
+        return 0
+
+    return run_with_runtime(go)
+
+
+async def _retry(rt: Runtime, ids: list[int] | None) -> int:
+    from workers.jobs import SEND_DELIVERY
+    from workers.notify import delivery_job_id
+
+    async with rt.pool.acquire() as conn:
+        reset = await store.reset_for_retry(conn, ids)
+    for delivery_id in reset:
+        # A fresh budget restarts attempts at 0; a unique suffix keeps arq from deduplicating a recent job.
+        await rt.enqueue(SEND_DELIVERY, delivery_id,
+                         job_id=f"{delivery_job_id(delivery_id, 0)}:manual:{time.time_ns()}")
+    print(f"queued {len(reset)} deliveries for retry" + (f": {', '.join(map(str, reset))}" if reset else ""))
+    missing = sorted(set(ids or []) - set(reset))
+    if missing:
+        print(f"hirewire: not failed or dead: {', '.join(map(str, missing))}", file=sys.stderr)
+        return 1
+    return 0

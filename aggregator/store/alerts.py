@@ -1,0 +1,126 @@
+"""Alerts: saving them with their match index, reading, pausing, resuming, deleting, back-filling.
+
+Saving an alert is where the percolation index is built: PostgreSQL normalises the query
+(`websearch_to_tsquery('english', …)`, the same config as the jobs' search vectors), the result is
+stored as a tsquery so matching never re-parses it, and `aggregator.match` derives the alert's
+anchor keys from it. Doing this once per alert is what lets matching skip most alerts per job.
+"""
+
+from __future__ import annotations
+
+import asyncpg
+
+from aggregator import match
+from aggregator.alerts import AlertSpec, new_webhook_secret
+from aggregator.errors import InputError
+
+__all__ = ["backfill", "create", "delete", "get", "list_alerts", "reindex", "set_status"]
+
+_INSERT = """
+INSERT INTO alerts (subscriber_id, email, webhook_url, webhook_secret, query, query_ts, terms, keys, filters,
+                    remote, countries, regions, seniority, employment_types, sources, skills_any, skills_all,
+                    exclude_companies, min_salary_usd, include_unknown_salary, max_age_days, frequency,
+                    send_hour, timezone, status)
+VALUES ($1, $2, $3, $4, $5, CASE WHEN $5 = '' THEN NULL ELSE websearch_to_tsquery('english', $5) END, $6, $7,
+        $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22, $23, $24)
+RETURNING id
+"""
+
+_SUBSCRIBER = """
+INSERT INTO subscribers (email, confirmed_at) VALUES ($1, CASE WHEN $2 THEN now() END)
+ON CONFLICT ((lower(email))) WHERE email IS NOT NULL
+DO UPDATE SET confirmed_at = coalesce(subscribers.confirmed_at, excluded.confirmed_at), unsubscribed_at = NULL
+RETURNING id
+"""
+
+_COLUMNS = """id, subscriber_id, email, webhook_url, query, filters, status, frequency, send_hour, timezone,
+    created_at, last_digest_at, terms, keys,
+    (SELECT count(*) FROM deliveries d WHERE d.alert_id = alerts.id) AS deliveries"""
+
+
+async def _index(conn: asyncpg.Connection, query: str, *, remote: list[str], seniority: list[str],
+                 employment_types: list[str], countries: list[str], regions: list[str], skills_any: list[str],
+                 skills_all: list[str], sources: list[str]) -> tuple[list[str] | None, list[str]]:
+    """(required lexemes or None, anchor keys) for an alert; adds its lexemes to the match vocabulary."""
+    terms: frozenset[str] | None = None
+    if query:
+        text = await conn.fetchval("SELECT websearch_to_tsquery('english', $1)::text", query)
+        if not text:
+            raise InputError("query", "has no searchable words (only stop words or punctuation)")
+        terms = match.required_terms(match.parse_tsquery(text))
+    keys = match.alert_keys(terms=terms, remote=remote, seniority=seniority, employment_types=employment_types,
+                            countries=countries, regions=regions, skills_any=skills_any, skills_all=skills_all,
+                            sources=sources)
+    if terms:
+        await conn.execute("INSERT INTO alert_terms (term) SELECT unnest($1::text[]) ON CONFLICT DO NOTHING",
+                           sorted(terms))
+    return (sorted(terms) if terms is not None else None), keys
+
+
+async def create(conn: asyncpg.Connection, spec: AlertSpec, *, status: str = "active") -> tuple[int, str | None]:
+    """Save an alert; returns its id and, for a webhook, the signing secret (shown once).
+
+    An email alert links to the subscriber with that address (created if new; confirmed when the
+    alert is created active, as the operator's are).
+    """
+    secret = new_webhook_secret() if spec.webhook else None
+    async with conn.transaction():
+        terms, keys = await _index(conn, spec.query, remote=spec.remote, seniority=spec.seniority,
+                                   employment_types=spec.employment_types, countries=spec.countries,
+                                   regions=spec.regions, skills_any=spec.skills_any, skills_all=spec.skills_all,
+                                   sources=spec.sources)
+        subscriber = await conn.fetchval(_SUBSCRIBER, spec.email, status == "active") if spec.email else None
+        salary = spec.min_salary
+        alert_id = await conn.fetchval(
+            _INSERT, subscriber, spec.email, spec.webhook, secret, spec.query, terms, keys, spec.to_json(),
+            spec.remote, spec.countries, spec.regions, spec.seniority, spec.employment_types, spec.sources,
+            spec.skills_any, spec.skills_all, spec.exclude_companies,
+            salary.usd_per_year if salary else None, salary.include_unknown if salary else True,
+            spec.max_age_days, spec.frequency, spec.send_hour, spec.timezone, status)
+    return int(alert_id), secret
+
+
+async def reindex(conn: asyncpg.Connection) -> int:
+    """Build the match index of alerts saved without one (e.g. by an older version); returns how many."""
+    rows = await conn.fetch("SELECT id, query, remote, seniority, employment_types, countries, regions, "
+                            "skills_any, skills_all, sources FROM alerts WHERE keys IS NULL ORDER BY id")
+    for row in rows:
+        async with conn.transaction():
+            terms, keys = await _index(conn, row["query"], remote=row["remote"], seniority=row["seniority"],
+                                       employment_types=row["employment_types"], countries=row["countries"],
+                                       regions=row["regions"], skills_any=row["skills_any"],
+                                       skills_all=row["skills_all"], sources=row["sources"])
+            await conn.execute("UPDATE alerts SET terms = $2, keys = $3, query_ts = CASE WHEN query = '' THEN NULL "
+                               "ELSE websearch_to_tsquery('english', query) END WHERE id = $1",
+                               row["id"], terms, keys)
+    return len(rows)
+
+
+async def get(conn: asyncpg.Connection, alert_id: int) -> asyncpg.Record | None:
+    return await conn.fetchrow(f"SELECT {_COLUMNS} FROM alerts WHERE id = $1", alert_id)
+
+
+async def list_alerts(conn: asyncpg.Connection, *, limit: int = 1000) -> list[asyncpg.Record]:
+    return list(await conn.fetch(f"SELECT {_COLUMNS} FROM alerts ORDER BY id LIMIT $1", limit))
+
+
+async def set_status(conn: asyncpg.Connection, alert_id: int, status: str, *, only_from: tuple[str, ...]) -> bool:
+    """Move an alert to `status` if it is in one of `only_from`; False if it is not (or is gone)."""
+    done = await conn.fetchval("UPDATE alerts SET status = $2 WHERE id = $1 AND status = ANY($3::text[]) "
+                               "RETURNING id", alert_id, status, list(only_from))
+    return done is not None
+
+
+async def delete(conn: asyncpg.Connection, alert_id: int) -> bool:
+    """Remove an alert and its deliveries (a removed alert is never notified again)."""
+    return await conn.fetchval("DELETE FROM alerts WHERE id = $1 RETURNING id", alert_id) is not None
+
+
+async def backfill(conn: asyncpg.Connection, alert_id: int, *, days: int, limit: int) -> match.MatchResult:
+    """Match one active alert against jobs first seen in the last `days`, at most `limit` of them."""
+    status = await conn.fetchval("SELECT status FROM alerts WHERE id = $1", alert_id)
+    if status is None:
+        raise InputError("ID", f"no alert {alert_id}")
+    if status != "active":
+        raise InputError("ID", f"alert {alert_id} is {status}, not active")
+    return await match.backfill(conn, alert_id, days=days, limit=limit)

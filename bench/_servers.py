@@ -1,0 +1,66 @@
+"""Throwaway databases for benchmarks, on whatever PostgreSQL is available.
+
+HIREWIRE_DATABASE_URL if set; else the machine's server on 127.0.0.1:5432 if it answers; else the
+embedded pgserver. A fresh database is created for the run and dropped afterwards.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import socket
+import tempfile
+import uuid
+from collections.abc import AsyncIterator
+from pathlib import Path
+
+import asyncpg
+
+from aggregator.embedded import EmbeddedServers
+from aggregator.store import db
+
+
+def _port_open(port: int) -> bool:
+    with contextlib.suppress(OSError), socket.create_connection(("127.0.0.1", port), timeout=1):
+        return True
+    return False
+
+
+def _with_database(url: str, name: str) -> str:
+    if "?" in url:
+        head, query = url.split("?", 1)
+        return f"{head.rsplit('/', 1)[0]}/{name}?{query}"
+    return f"{url.rsplit('/', 1)[0]}/{name}"
+
+
+@contextlib.asynccontextmanager
+async def scratch_database(migrate: bool = True) -> AsyncIterator[str]:
+    """A URL of a new, empty (optionally migrated) database, dropped on exit."""
+    import os
+
+    embedded: EmbeddedServers | None = None
+    admin_url = os.environ.get("HIREWIRE_DATABASE_URL")
+    tmp = None
+    if admin_url is None:
+        if _port_open(5432):
+            admin_url = "postgresql://postgres@127.0.0.1:5432/postgres"
+        else:
+            tmp = tempfile.TemporaryDirectory(prefix="hirewire-bench-")
+            embedded = EmbeddedServers(Path(tmp.name))
+            admin_url = embedded._start_postgres()
+    name = f"hirewire_bench_{uuid.uuid4().hex[:8]}"
+    admin = await asyncpg.connect(admin_url)
+    try:
+        await admin.execute(f'CREATE DATABASE "{name}"')
+        url = _with_database(admin_url, name)
+        if migrate:
+            conn = await asyncpg.connect(url)
+            await db.migrate(conn)
+            await conn.close()
+        yield url
+    finally:
+        await admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        await admin.close()
+        if embedded is not None:
+            embedded.stop()
+        if tmp is not None:
+            tmp.cleanup()

@@ -1,0 +1,156 @@
+"""Ingestion throughput: hirewire's set-at-a-time ingest vs a naive row-by-row upsert vs raw COPY.
+
+Realistic listings (titles, companies, locations, salaries, descriptions of a few KB) are built
+from a seeded generator. Figures printed:
+  - end to end: normalise + dedup fingerprint + store (COPY → temp table → INSERT … ON CONFLICT)
+  - naive: one INSERT … ON CONFLICT per row (what a straightforward implementation does)
+  - limit: a raw COPY of the same rows into a bare table
+and peak RSS per 10 batches, to show memory stays flat in the number of batches.
+
+usage: python bench/bench_ingest.py [N ...]      (default: 10000 100000)
+"""
+
+from __future__ import annotations
+
+import asyncio
+import random
+import resource
+import sys
+import time
+from pathlib import Path
+
+import asyncpg
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from aggregator.model import RawListing  # noqa: E402
+from aggregator.normalise import normalise  # noqa: E402
+from aggregator.store.postings import Incoming, ingest  # noqa: E402
+from bench._servers import scratch_database  # noqa: E402
+
+BATCH = 1000
+ROLES = ["Python Engineer", "Backend Developer", "Django Developer", "Platform Engineer", "Data Engineer",
+         "Site Reliability Engineer", "FastAPI Developer", "Software Engineer, Payments", "API Engineer"]
+LEVELS = ["", "Senior ", "Junior ", "Lead ", "Staff ", "Sr. "]
+PLACES = ["Remote", "Remote - US only", "Berlin, Germany", "London, UK", "Remote (EMEA)", "New York, NY",
+          "Toronto, Canada", "Hybrid - Amsterdam", "Anywhere", "Paris, France"]
+WORDS = ("we build reliable services with python django fastapi postgresql redis celery kafka docker kubernetes "
+         "aws terraform graphql rest grpc pytest our team ships small changes often and cares about "
+         "observability testing code review mentoring and clear writing you will design apis own services "
+         "end to end and improve performance of critical paths").split()
+
+
+def make_raw(rng: random.Random, n: int) -> RawListing:
+    title = rng.choice(LEVELS) + rng.choice(ROLES)
+    paragraphs = ["<p>" + " ".join(rng.choice(WORDS) for _ in range(rng.randint(60, 90))) + ".</p>"
+                  for _ in range(rng.randint(4, 6))]
+    low = rng.choice([None, 60_000, 90_000, 120_000, 150_000])
+    return RawListing(
+        source="bench", external_id=str(n), title=title, company=f"Company {n % 3000}",
+        location_raw=rng.choice(PLACES), remote=None, url=f"https://jobs.example/{n}?utm_source=feed",
+        salary_min=low, salary_max=(low + 30_000) if low else None, salary_currency="USD" if low else None,
+        salary_period="year", tags=["python", "backend"], description_html="<ul><li>Python</li></ul>" + "".join(paragraphs),
+        posted_at=1_760_000_000 + n, raw={"id": n, "title": title})
+
+
+def rss_mb() -> float:
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+async def end_to_end(url: str, raws: list[RawListing]) -> tuple[float, list[float]]:
+    conn = await asyncpg.connect(url)
+    memory = []
+    try:
+        started = time.perf_counter()
+        for index in range(0, len(raws), BATCH):
+            chunk = raws[index:index + BATCH]
+            items = [Incoming(normalise(raw), raw=str(raw.raw).encode()) for raw in chunk]
+            await ingest(conn, "bench", items)
+            if (index // BATCH) % 10 == 9:
+                memory.append(rss_mb())
+        return time.perf_counter() - started, memory
+    finally:
+        await conn.close()
+
+
+async def store_only(url: str, items: list[Incoming]) -> float:
+    conn = await asyncpg.connect(url)
+    try:
+        started = time.perf_counter()
+        for index in range(0, len(items), BATCH):
+            await ingest(conn, "bench", items[index:index + BATCH])
+        return time.perf_counter() - started
+    finally:
+        await conn.close()
+
+
+async def naive(url: str, items: list[Incoming]) -> float:
+    """One statement per row: the baseline."""
+    conn = await asyncpg.connect(url)
+    try:
+        await conn.execute("CREATE TABLE naive (source text, external_id text, title text, company text, "
+                           "description text, listing text, PRIMARY KEY (source, external_id))")
+        started = time.perf_counter()
+        for item in items:
+            listing = item.listing
+            await conn.execute(
+                "INSERT INTO naive VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (source, external_id) DO UPDATE "
+                "SET title = excluded.title, company = excluded.company, description = excluded.description, "
+                "listing = excluded.listing", listing.source, listing.external_id, listing.title, listing.company,
+                listing.description_text, listing.description_html)
+        return time.perf_counter() - started
+    finally:
+        await conn.close()
+
+
+async def raw_copy(url: str, items: list[Incoming]) -> float:
+    """COPY of the same rows into a bare table: the limit."""
+    conn = await asyncpg.connect(url)
+    try:
+        await conn.execute("CREATE TABLE bare (source text, external_id text, title text, company text, "
+                           "description text, listing text)")
+        records = [(i.listing.source, i.listing.external_id, i.listing.title, i.listing.company,
+                    i.listing.description_text, i.listing.description_html) for i in items]
+        started = time.perf_counter()
+        for index in range(0, len(records), BATCH):
+            await conn.copy_records_to_table("bare", records=records[index:index + BATCH])
+        return time.perf_counter() - started
+    finally:
+        await conn.close()
+
+
+async def run(n: int) -> None:
+    rng = random.Random(n)
+    raws = [make_raw(rng, i) for i in range(n)]
+    started = time.perf_counter()
+    items = [Incoming(normalise(raw), raw=str(raw.raw).encode()) for raw in raws]
+    normalise_s = time.perf_counter() - started
+    naive_n = min(n, 10_000)
+    async with scratch_database() as url:
+        e2e_s, memory = await end_to_end(url, raws)
+    async with scratch_database() as url:
+        store_s = await store_only(url, items)
+    async with scratch_database() as url:
+        naive_s = await naive(url, items[:naive_n])
+    async with scratch_database() as url:
+        copy_s = await raw_copy(url, items)
+    rate = {"end to end (normalise + dedup + store)": n / e2e_s, "store only (hirewire ingest)": n / store_s,
+            "normalise only": n / normalise_s, f"naive row-by-row upsert ({naive_n} rows)": naive_n / naive_s,
+            "raw COPY into a bare table (limit)": n / copy_s}
+    size = sum(len(i.listing.description_text or "") for i in items) / n
+    print(f"\n{n:,} listings (description ≈ {size / 1024:.1f} KB of text), batches of {BATCH}")
+    for name, value in rate.items():
+        print(f"  {name:45} {value:>9,.0f} listings/s")
+    print(f"  store vs raw COPY: {rate['store only (hirewire ingest)'] / rate['raw COPY into a bare table (limit)']:.2f}×"
+          f"   store vs naive: {store_s and (n / store_s) / (naive_n / naive_s):.1f}×")
+    print("  peak RSS every 10 batches (MB): " + ", ".join(f"{m:.0f}" for m in memory))
+
+
+def main() -> None:
+    sizes = [int(a) for a in sys.argv[1:]] or [10_000, 100_000]
+    for n in sizes:
+        asyncio.run(run(n))
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,147 @@
+"""Email delivery against a real SMTP server (aiosmtpd on loopback)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import UTC, datetime
+from typing import Any
+
+from aggregator.runtime import connect
+from aggregator.tokens import read_unsubscribe_token
+from tests.notify.conftest import FAST, MailSink, add_alert, add_delivery, add_job, delivery
+from workers.notify import Notifier
+
+EVIL_HTML = ('<p>Great team</p><script>alert(1)</script><img src=x onerror="alert(2)">'
+             '<a href="javascript:alert(3)">click</a><a href="https://ok.example/apply">apply</a>'
+             '<iframe src="https://evil.example"></iframe><p style="position:fixed">x</p>')
+
+
+def _parts(message: Any) -> tuple[str, str]:
+    assert message.get_content_type() == "multipart/alternative"
+    text = message.get_body(("plain",)).get_content()
+    html = message.get_body(("html",)).get_content()
+    return text, html
+
+
+async def test_instant_email_content_and_headers(clean_db: str, smtp_server: tuple[str, MailSink],
+                                                 with_smtp: Callable[..., Any]) -> None:
+    url, sink = smtp_server
+    settings = with_smtp(url)
+    async with connect(settings) as rt:
+        async with rt.pool.acquire() as conn:
+            job = await add_job(conn, title="Backend <b>Dev</b>\r\nBcc: victim@example.org",
+                                company="Evil\nCo", description_html=EVIL_HTML, url="javascript:alert(4)",
+                                apply_url="https://jobs.example.org/apply?id=1&x=<y>")
+            alert = await add_alert(conn, email_to="ada@example.org")
+            did = await add_delivery(conn, alert, job, "ada@example.org")
+        notifier = Notifier(rt, FAST)
+        assert (await notifier.deliver(did)).state == "sent"
+        # A repeat of the job (arq runs jobs at least once) finds nothing to send.
+        assert (await notifier.deliver(did)).state == "sent"
+        await notifier.aclose()
+        row = await delivery(rt, did)
+
+    assert len(sink.messages) == 1
+    message = sink.messages[0]
+    assert sink.envelopes[0] == ("alerts@hirewire.example", ["ada@example.org"])
+    assert message["From"] == "Hirewire Alerts <alerts@hirewire.example>"
+    assert message["To"] == "ada@example.org"
+    assert message["Subject"] == "New job: Backend <b>Dev</b> Bcc: victim@example.org at Evil Co"
+    assert message["Bcc"] is None and "victim" not in str(sink.envelopes)
+    assert message["Message-ID"].startswith(f"<hirewire.{alert}.d{did}.") and message["Message-ID"].endswith(
+        "@hirewire.example>")
+    unsubscribe = message["List-Unsubscribe"]
+    assert unsubscribe.startswith("<https://alerts.example.org/unsubscribe/") and unsubscribe.endswith(">")
+    assert read_unsubscribe_token("test-secret-key", unsubscribe[1:-1].rsplit("/", 1)[1]) == alert
+    assert message["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
+    assert message["Date"] is not None
+    text, html = _parts(message)
+    assert "Backend <b>Dev</b> Bcc: victim@example.org — Evil Co" in text
+    assert unsubscribe[1:-1] in text and unsubscribe[1:-1] in html
+    assert "EUR 120,000–150,000/yr" in text
+    # Untrusted listing HTML: scripts, handlers, javascript: links and iframes gone; markup escaped.
+    lowered = html.lower()
+    for bad in ("<script", "onerror", "javascript:", "<iframe", "position:fixed", "<b>dev"):
+        assert bad not in lowered, bad
+    assert "Backend &lt;b&gt;Dev&lt;/b&gt;" in html
+    assert 'href="https://ok.example/apply"' in html and "Great team" in html
+    assert "https://jobs.example.org/apply?id=1&amp;x=&lt;y&gt;" in html
+    assert row["state"] == "sent" and row["attempts"] == 1 and row["last_status"] == 250
+
+
+async def test_digest_groups_orders_and_reuses_one_connection(
+        clean_db: str, smtp_server: tuple[str, MailSink], with_smtp: Callable[..., Any]) -> None:
+    url, sink = smtp_server
+    async with connect(with_smtp(url)) as rt:
+        async with rt.pool.acquire() as conn:
+            daily = await add_alert(conn, email_to="bob@example.org", frequency="daily")
+            jobs = [await add_job(conn, title=title, remote=remote, posted_at=datetime(2025, 1, day, tzinfo=UTC))
+                    for title, remote, day in [("Onsite Old", "onsite", 1), ("Remote Old", "remote", 2),
+                                               ("Remote New", "remote", 5), ("Hybrid One", "hybrid", 3)]]
+            ids = [await add_delivery(conn, daily, job, "bob@example.org") for job in jobs]
+            instants = []
+            for n in range(5):
+                alert = await add_alert(conn, email_to=f"user{n}@example.org")
+                instants.append(await add_delivery(conn, alert, jobs[0], f"user{n}@example.org"))
+        notifier = Notifier(rt, FAST)
+        # Not opened yet: a digest delivery waits for its slot.
+        assert (await notifier.deliver(ids[0])).state == "waiting"
+        anchors = await notifier.open_due_digests(datetime(2025, 1, 6, 9, tzinfo=UTC))
+        assert anchors == [min(ids)]
+        assert await notifier.open_due_digests(datetime(2025, 1, 6, 9, 30, tzinfo=UTC)) == []  # same slot
+        assert (await notifier.deliver(anchors[0])).state == "sent"
+        for did in instants:
+            assert (await notifier.deliver(did)).state == "sent"
+        await notifier.aclose()
+        states = {(await delivery(rt, did))["state"] for did in ids}
+
+    assert states == {"sent"}
+    assert len(sink.messages) == 6
+    assert sink.connections == 1  # one SMTP connection for the whole run
+    digest = sink.messages[0]
+    assert digest["Subject"] == "4 new jobs for your daily alert"
+    assert ".g20250106T0800." in digest["Message-ID"]
+    text, html = _parts(digest)
+    order = [text.index(t) for t in ("Remote New", "Remote Old", "Hybrid One", "Onsite Old")]
+    assert order == sorted(order)
+    assert "== Remote (2) ==" in text and "== On-site (1) ==" in text
+    assert html.index("Remote New") < html.index("Remote Old") < html.index("Hybrid One") < html.index("Onsite Old")
+    assert "Unsubscribe" in html
+
+
+async def test_temporary_rejection_retries_with_the_same_message_id(
+        clean_db: str, smtp_server: tuple[str, MailSink], with_smtp: Callable[..., Any]) -> None:
+    url, sink = smtp_server
+    sink.reject = ["451 4.3.0 try again later"]
+    async with connect(with_smtp(url)) as rt:
+        async with rt.pool.acquire() as conn:
+            job = await add_job(conn)
+            alert = await add_alert(conn, email_to="cy@example.org")
+            did = await add_delivery(conn, alert, job, "cy@example.org")
+        notifier = Notifier(rt, FAST)
+        first = await notifier.deliver(did)
+        assert first.state == "failed" and first.retry_in is not None
+        failed = await delivery(rt, did)
+        assert failed["last_status"] == 451 and "try again" in failed["last_error"]
+        assert (await notifier.deliver(did)).state == "failed"  # not due yet: left alone
+        import asyncio
+
+        await asyncio.sleep(first.retry_in + 0.05)
+        assert (await notifier.deliver(did)).state == "sent"
+        sink.reject = ["550 5.1.1 no such user"]
+        async with rt.pool.acquire() as conn:
+            other = await add_delivery(conn, await add_alert(conn, email_to="nobody@example.org"), job,
+                                       "nobody@example.org")
+        assert (await notifier.deliver(other)).state == "dead"  # 5xx: permanent, no retry
+        await notifier.aclose()
+        assert (await delivery(rt, did))["attempts"] == 2
+        assert (await delivery(rt, other))["attempts"] == 1
+
+
+async def test_no_smtp_configured_fails_visibly(runtime: Any) -> None:
+    async with runtime.pool.acquire() as conn:
+        did = await add_delivery(conn, await add_alert(conn, email_to="d@example.org"), await add_job(conn),
+                                 "d@example.org")
+    outcome = await Notifier(runtime, FAST).deliver(did)
+    assert outcome.state == "failed"
+    assert "HIREWIRE_SMTP_URL" in (await delivery(runtime, did))["last_error"]

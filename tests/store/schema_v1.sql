@@ -1,0 +1,209 @@
+-- hirewire: the whole current schema. Idempotent: `hirewire migrate` runs it on every start-up and
+-- running it twice changes nothing. Upgrades from earlier versions live in aggregator/migrations/.
+--
+-- Internal tables may change between versions. Other services read only the versioned views at
+-- the end of this file (jobs_v1, postings_v1, companies_v1) and LISTEN on channel 'hirewire_jobs'.
+
+CREATE TABLE IF NOT EXISTS schema_migrations (
+    version     integer PRIMARY KEY,
+    applied_at  timestamptz NOT NULL DEFAULT now()
+);
+
+-- One row per source: the state that drives scheduling and the operator's view of its health.
+CREATE TABLE IF NOT EXISTS sources (
+    name                  text PRIMARY KEY,
+    enabled               boolean NOT NULL DEFAULT true,
+    last_run_at           timestamptz,
+    last_success_at       timestamptz,
+    last_error_at         timestamptz,
+    last_error            text,
+    consecutive_failures  integer NOT NULL DEFAULT 0,
+    next_run_at           timestamptz NOT NULL DEFAULT now(),
+    updated_at            timestamptz NOT NULL DEFAULT now()
+);
+
+-- Every fetch attempt of every source: what was asked, what came back, how it ended.
+CREATE TABLE IF NOT EXISTS fetch_runs (
+    id              bigserial PRIMARY KEY,
+    source          text NOT NULL,
+    url             text NOT NULL,
+    started_at      timestamptz NOT NULL DEFAULT now(),
+    duration_ms     integer,
+    status          text NOT NULL CHECK (status IN ('ok', 'not_modified', 'error')),
+    http_status     integer,
+    bytes           bigint NOT NULL DEFAULT 0,
+    attempts        integer NOT NULL DEFAULT 1,
+    listings        integer NOT NULL DEFAULT 0,
+    warnings        integer NOT NULL DEFAULT 0,
+    error_class     text,
+    error_message   text
+);
+CREATE INDEX IF NOT EXISTS fetch_runs_source_started ON fetch_runs (source, started_at DESC);
+
+-- Conditional GET validators per endpoint.
+CREATE TABLE IF NOT EXISTS http_cache (
+    url            text PRIMARY KEY,
+    etag           text,
+    last_modified  text,
+    updated_at     timestamptz NOT NULL DEFAULT now()
+);
+
+-- Canonical jobs: one per real-world opening, whatever the number of boards it is posted on.
+-- The columns hold the normalised listing of the job's first posting.
+CREATE TABLE IF NOT EXISTS jobs (
+    id                 bigserial PRIMARY KEY,
+    fingerprint        text NOT NULL,
+    company_key        text NOT NULL DEFAULT '',
+    title              text NOT NULL,
+    company            text,
+    url                text,
+    apply_url          text,
+    location_raw       text,
+    locations          jsonb NOT NULL DEFAULT '[]',
+    countries          text[] NOT NULL DEFAULT '{}',
+    remote_regions     text[] NOT NULL DEFAULT '{}',
+    remote             text CHECK (remote IN ('remote', 'hybrid', 'onsite')),
+    employment_type    text,
+    seniority          text,
+    salary_min         double precision,
+    salary_max         double precision,
+    salary_currency    text,
+    salary_period      text,
+    salary_annual_min  double precision,
+    salary_annual_max  double precision,
+    -- Yearly pay converted to USD with the currency table (approximate), for alert comparisons.
+    salary_usd_min     double precision,
+    salary_usd_max     double precision,
+    skills             text[] NOT NULL DEFAULT '{}',
+    description_text   text,
+    description_html   text,
+    posted_at          timestamptz,
+    python_backend     boolean NOT NULL DEFAULT false,
+    source             text NOT NULL,
+    search             tsvector,
+    first_seen         timestamptz NOT NULL DEFAULT now(),
+    last_seen          timestamptz NOT NULL DEFAULT now(),
+    closed_at          timestamptz,
+    -- Set in the transaction that writes the job's deliveries; NULL means "not matched yet".
+    matched_at         timestamptz
+);
+CREATE UNIQUE INDEX IF NOT EXISTS jobs_fingerprint ON jobs (fingerprint);
+CREATE INDEX IF NOT EXISTS jobs_company_key_open ON jobs (company_key) WHERE closed_at IS NULL;
+CREATE INDEX IF NOT EXISTS jobs_search ON jobs USING gin (search);
+CREATE INDEX IF NOT EXISTS jobs_unmatched ON jobs (id) WHERE matched_at IS NULL;
+CREATE INDEX IF NOT EXISTS jobs_first_seen ON jobs (first_seen DESC, id DESC);
+
+-- Postings: one per (source, external id); several postings can point at one job.
+CREATE TABLE IF NOT EXISTS postings (
+    id            bigserial PRIMARY KEY,
+    source        text NOT NULL,
+    external_id   text NOT NULL,
+    -- The part of the source whose snapshot this posting belongs to (ATS board, feed URL, or '').
+    scope         text NOT NULL DEFAULT '',
+    job_id        bigint NOT NULL REFERENCES jobs (id),
+    content_hash  text NOT NULL,
+    listing       jsonb NOT NULL,
+    first_seen    timestamptz NOT NULL DEFAULT now(),
+    last_seen     timestamptz NOT NULL DEFAULT now(),
+    updated_at    timestamptz NOT NULL DEFAULT now(),
+    closed_at     timestamptz,
+    UNIQUE (source, external_id)
+);
+CREATE INDEX IF NOT EXISTS postings_job ON postings (job_id);
+CREATE INDEX IF NOT EXISTS postings_source_open ON postings (source, scope) WHERE closed_at IS NULL;
+
+-- The raw item of every posting, compressed, for re-parsing after a parser fix.
+CREATE TABLE IF NOT EXISTS raw_items (
+    posting_id  bigint PRIMARY KEY REFERENCES postings (id) ON DELETE CASCADE,
+    fetched_at  timestamptz NOT NULL DEFAULT now(),
+    payload     bytea NOT NULL
+);
+CREATE INDEX IF NOT EXISTS raw_items_fetched ON raw_items (fetched_at);
+
+CREATE TABLE IF NOT EXISTS subscribers (
+    id            bigserial PRIMARY KEY,
+    email         text,
+    confirmed_at  timestamptz,
+    created_at    timestamptz NOT NULL DEFAULT now(),
+    unsubscribed_at timestamptz
+);
+CREATE UNIQUE INDEX IF NOT EXISTS subscribers_email ON subscribers (lower(email)) WHERE email IS NOT NULL;
+
+CREATE TABLE IF NOT EXISTS alerts (
+    id                bigserial PRIMARY KEY,
+    subscriber_id     bigint REFERENCES subscribers (id) ON DELETE CASCADE,
+    email             text,
+    webhook_url       text,
+    webhook_secret    text,
+    query             text NOT NULL DEFAULT '',
+    filters           jsonb NOT NULL DEFAULT '{}',
+    remote            text[] NOT NULL DEFAULT '{}',
+    countries         text[] NOT NULL DEFAULT '{}',
+    -- Broad areas containing those countries ("Europe", "EMEA", …), derived when the alert is saved.
+    regions           text[] NOT NULL DEFAULT '{}',
+    seniority         text[] NOT NULL DEFAULT '{}',
+    employment_types  text[] NOT NULL DEFAULT '{}',
+    sources           text[] NOT NULL DEFAULT '{}',
+    skills_any        text[] NOT NULL DEFAULT '{}',
+    skills_all        text[] NOT NULL DEFAULT '{}',
+    exclude_companies text[] NOT NULL DEFAULT '{}',
+    -- Minimum yearly pay converted to USD with the currency table, for comparison with jobs.
+    min_salary_usd    double precision,
+    include_unknown_salary boolean NOT NULL DEFAULT true,
+    max_age_days      integer,
+    frequency         text NOT NULL DEFAULT 'instant' CHECK (frequency IN ('instant', 'daily', 'weekly')),
+    send_hour         integer NOT NULL DEFAULT 8 CHECK (send_hour BETWEEN 0 AND 23),
+    timezone          text NOT NULL DEFAULT 'UTC',
+    status            text NOT NULL DEFAULT 'active' CHECK (status IN ('pending', 'active', 'paused', 'disabled')),
+    created_at        timestamptz NOT NULL DEFAULT now(),
+    last_digest_at    timestamptz,
+    CHECK ((email IS NULL) <> (webhook_url IS NULL))
+);
+CREATE INDEX IF NOT EXISTS alerts_active ON alerts (id) WHERE status = 'active';
+
+-- One row per (alert, job): the notification's fate.
+CREATE TABLE IF NOT EXISTS deliveries (
+    id               bigserial PRIMARY KEY,
+    alert_id         bigint NOT NULL REFERENCES alerts (id) ON DELETE CASCADE,
+    job_id           bigint NOT NULL REFERENCES jobs (id),
+    -- Who receives it (email address or webhook URL, lower-cased); a job goes to a destination once.
+    destination      text NOT NULL,
+    state            text NOT NULL DEFAULT 'pending'
+                     CHECK (state IN ('pending', 'sending', 'sent', 'failed', 'dead', 'skipped')),
+    attempts         integer NOT NULL DEFAULT 0,
+    next_attempt_at  timestamptz NOT NULL DEFAULT now(),
+    last_error       text,
+    created_at       timestamptz NOT NULL DEFAULT now(),
+    sent_at          timestamptz,
+    UNIQUE (alert_id, job_id)
+);
+CREATE UNIQUE INDEX IF NOT EXISTS deliveries_destination_job ON deliveries (destination, job_id);
+CREATE INDEX IF NOT EXISTS deliveries_due ON deliveries (next_attempt_at) WHERE state IN ('pending', 'failed');
+
+-- The read contract for other services ----------------------------------------------------------
+
+CREATE OR REPLACE VIEW jobs_v1 AS
+SELECT id, title, company, url, apply_url, location_raw, locations, countries, remote, employment_type,
+       seniority, salary_min, salary_max, salary_currency, salary_period, salary_annual_min,
+       salary_annual_max, skills, description_text, description_html, posted_at, python_backend,
+       fingerprint, first_seen, last_seen, closed_at
+FROM jobs;
+
+CREATE OR REPLACE VIEW postings_v1 AS
+SELECT id, job_id, source, external_id, listing ->> 'url' AS url, first_seen, last_seen, closed_at
+FROM postings;
+
+CREATE OR REPLACE VIEW companies_v1 AS
+SELECT company_key, min(company) AS company, count(*) AS jobs,
+       count(*) FILTER (WHERE closed_at IS NULL) AS open_jobs, max(last_seen) AS last_seen
+FROM jobs WHERE company_key <> '' GROUP BY company_key;
+
+-- Announces new job ids after commit: LISTEN hirewire_jobs.
+CREATE OR REPLACE FUNCTION hirewire_notify_job() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+    PERFORM pg_notify('hirewire_jobs', NEW.id::text);
+    RETURN NULL;
+END $$;
+CREATE OR REPLACE TRIGGER jobs_notify AFTER INSERT ON jobs FOR EACH ROW EXECUTE FUNCTION hirewire_notify_job();
+
+INSERT INTO schema_migrations (version) VALUES (1) ON CONFLICT DO NOTHING;

@@ -1,0 +1,138 @@
+"""Set-at-a-time ingestion: idempotence, change tracking, cross-source duplicates, closing, concurrency."""
+
+from __future__ import annotations
+
+import asyncio
+import zlib
+
+import asyncpg
+
+from aggregator.model import RawListing
+from aggregator.normalise import normalise
+from aggregator.store.postings import Incoming, ingest
+
+
+def item(source: str, external_id: str, title: str, company: str = "Acme", *, description: str = "Build APIs.",
+         location: str = "Remote", scope: str = "") -> Incoming:
+    raw = RawListing(source=source, external_id=external_id, title=title, company=company, location_raw=location,
+                     remote=True, description_html=f"<p>{description}</p>", url=f"https://{source}.example/{external_id}",
+                     raw={"id": external_id, "title": title})
+    return Incoming(normalise(raw), raw=f'{{"id": "{external_id}"}}'.encode(), scope=scope)
+
+
+async def test_same_batch_twice_changes_nothing_but_last_seen(clean_db: str) -> None:
+    conn = await asyncpg.connect(clean_db)
+    try:
+        batch = [item("remotive", "1", "Python Engineer"), item("remotive", "2", "Django Developer")]
+        first = await ingest(conn, "remotive", batch)
+        assert (first.new, first.updated, first.unchanged, len(first.new_job_ids)) == (2, 0, 0, 2)
+        before = await conn.fetch("SELECT id, content_hash, updated_at, last_seen FROM postings ORDER BY id")
+        second = await ingest(conn, "remotive", batch)
+        assert (second.new, second.updated, second.unchanged, second.new_job_ids) == (0, 0, 2, [])
+        after = await conn.fetch("SELECT id, content_hash, updated_at, last_seen FROM postings ORDER BY id")
+        assert [(r["id"], r["content_hash"], r["updated_at"]) for r in before] == \
+               [(r["id"], r["content_hash"], r["updated_at"]) for r in after]
+        assert all(a["last_seen"] > b["last_seen"] for a, b in zip(after, before, strict=True))
+        assert await conn.fetchval("SELECT count(*) FROM jobs") == 2
+    finally:
+        await conn.close()
+
+
+async def test_updated_listing_is_updated_once(clean_db: str) -> None:
+    conn = await asyncpg.connect(clean_db)
+    try:
+        await ingest(conn, "remotive", [item("remotive", "1", "Python Engineer", description="Old text.")])
+        changed = [item("remotive", "1", "Python Engineer", description="New text with FastAPI.")]
+        result = await ingest(conn, "remotive", changed)
+        assert (result.new, result.updated, result.unchanged) == (0, 1, 0)
+        again = await ingest(conn, "remotive", changed)
+        assert (again.updated, again.unchanged) == (0, 1)
+        row = await conn.fetchrow("SELECT j.description_text, j.skills, p.listing->>'description_text' AS posting "
+                                  "FROM jobs j JOIN postings p ON p.job_id = j.id")
+        assert row["description_text"] == "New text with FastAPI." == row["posting"]
+        assert "FastAPI" in row["skills"]
+    finally:
+        await conn.close()
+
+
+async def test_same_job_on_two_boards_is_one_job_with_two_postings(clean_db: str) -> None:
+    conn = await asyncpg.connect(clean_db)
+    try:
+        first = await ingest(conn, "remotive", [item("remotive", "r1", "Senior Python Engineer", "Acme")])
+        second = await ingest(conn, "remoteok", [item("remoteok", "k9", "Senior Python Engineer", "ACME")])
+        assert len(first.new_job_ids) == 1
+        assert (second.new, second.duplicates, second.new_job_ids) == (1, 1, [])
+        rows = await conn.fetch("SELECT source, job_id FROM postings ORDER BY source")
+        assert [r["source"] for r in rows] == ["remoteok", "remotive"]
+        assert rows[0]["job_id"] == rows[1]["job_id"] == first.new_job_ids[0]
+    finally:
+        await conn.close()
+
+
+async def test_complete_snapshot_closes_missing_and_partial_closes_nothing(clean_db: str) -> None:
+    conn = await asyncpg.connect(clean_db)
+    try:
+        await ingest(conn, "greenhouse", [item("greenhouse", "1", "Python Engineer", scope="acme"),
+                                          item("greenhouse", "2", "Django Developer", scope="acme"),
+                                          item("greenhouse", "3", "Backend Engineer", "Globex", scope="globex")],
+                     complete_scopes=["acme", "globex"])
+        # A failed or partial fetch of acme: nothing is closed.
+        partial = await ingest(conn, "greenhouse", [item("greenhouse", "1", "Python Engineer", scope="acme")])
+        assert partial.closed == 0
+        assert await conn.fetchval("SELECT count(*) FROM postings WHERE closed_at IS NOT NULL") == 0
+        # A complete snapshot of acme without job 2 closes it (and its job), and leaves globex alone.
+        done = await ingest(conn, "greenhouse", [item("greenhouse", "1", "Python Engineer", scope="acme")],
+                            complete_scopes=["acme"])
+        assert done.closed == 1
+        closed = await conn.fetch("SELECT p.external_id, j.closed_at IS NOT NULL AS job_closed FROM postings p "
+                                  "JOIN jobs j ON j.id = p.job_id WHERE p.closed_at IS NOT NULL")
+        assert [(r["external_id"], r["job_closed"]) for r in closed] == [("2", True)]
+        # Seen again later: reopened.
+        await ingest(conn, "greenhouse", [item("greenhouse", "2", "Django Developer", scope="acme")])
+        assert await conn.fetchval("SELECT count(*) FROM jobs WHERE closed_at IS NOT NULL") == 0
+    finally:
+        await conn.close()
+
+
+async def test_a_job_stays_open_while_another_board_still_lists_it(clean_db: str) -> None:
+    conn = await asyncpg.connect(clean_db)
+    try:
+        await ingest(conn, "remotive", [item("remotive", "r1", "Senior Python Engineer")], complete_scopes=[""])
+        await ingest(conn, "remoteok", [item("remoteok", "k1", "Senior Python Engineer")], complete_scopes=[""])
+        await ingest(conn, "remotive", [], complete_scopes=[""])
+        assert await conn.fetchval("SELECT count(*) FROM postings WHERE closed_at IS NOT NULL") == 1
+        assert await conn.fetchval("SELECT closed_at FROM jobs") is None
+    finally:
+        await conn.close()
+
+
+async def test_raw_items_are_kept_compressed(clean_db: str) -> None:
+    conn = await asyncpg.connect(clean_db)
+    try:
+        await ingest(conn, "remotive", [item("remotive", "77", "Python Engineer")])
+        payload = await conn.fetchval("SELECT payload FROM raw_items")
+        assert zlib.decompress(payload) == b'{"id": "77"}'
+    finally:
+        await conn.close()
+
+
+async def test_concurrent_overlapping_batches_neither_deadlock_nor_duplicate(clean_db: str) -> None:
+    titles = [f"Python Engineer {n}" for n in range(60)]
+    batch_a = [item("remotive", str(n), t) for n, t in enumerate(titles[:40])]
+    batch_b = [item("remotive", str(n + 20), t) for n, t in enumerate(titles[20:])]
+    # The same jobs also arrive from another board at the same time.
+    batch_c = [item("remoteok", f"k{n}", t) for n, t in enumerate(reversed(titles))]
+    conns = [await asyncpg.connect(clean_db) for _ in range(3)]
+    try:
+        for _ in range(3):
+            results = await asyncio.wait_for(asyncio.gather(
+                ingest(conns[0], "remotive", batch_a), ingest(conns[1], "remotive", batch_b),
+                ingest(conns[2], "remoteok", batch_c)), timeout=60)
+            assert sum(len(r.new_job_ids) for r in results) <= 60
+        check = conns[0]
+        assert await check.fetchval("SELECT count(*) FROM postings") == 120
+        assert await check.fetchval("SELECT count(*) FROM jobs") == 60
+        assert await check.fetchval("SELECT count(DISTINCT job_id) FROM postings") == 60
+    finally:
+        for conn in conns:
+            await conn.close()

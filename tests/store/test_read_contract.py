@@ -1,0 +1,120 @@
+"""The read contract for other services: versioned views, LISTEN channel, a read-only role, upgrades."""
+
+from __future__ import annotations
+
+import asyncio
+import uuid
+from pathlib import Path
+
+import asyncpg
+import pytest
+
+from aggregator.store import db
+from aggregator.store.postings import ingest
+from tests.store.test_ingest import item
+
+SCHEMA_V1 = Path(__file__).with_name("schema_v1.sql")
+
+
+async def test_listen_announces_new_job_ids_after_commit(clean_db: str) -> None:
+    listener = await asyncpg.connect(clean_db)
+    writer = await asyncpg.connect(clean_db)
+    received: asyncio.Queue[str] = asyncio.Queue()
+    try:
+        await listener.add_listener("hirewire_jobs", lambda *args: received.put_nowait(args[3]))
+        result = await ingest(writer, "remotive", [item("remotive", "1", "Python Engineer"),
+                                                   item("remotive", "2", "Django Developer")])
+        got = sorted([int(await asyncio.wait_for(received.get(), 5)) for _ in range(2)])
+        assert got == result.new_job_ids
+        # Seeing the same jobs again announces nothing.
+        await ingest(writer, "remotive", [item("remotive", "1", "Python Engineer")])
+        await asyncio.sleep(0.3)
+        assert received.empty()
+    finally:
+        await listener.close()
+        await writer.close()
+
+
+async def test_views_expose_jobs_postings_companies(clean_db: str) -> None:
+    conn = await asyncpg.connect(clean_db)
+    try:
+        await ingest(conn, "remotive", [item("remotive", "1", "Senior Python Engineer", "Acme")])
+        await ingest(conn, "remoteok", [item("remoteok", "9", "Senior Python Engineer", "Acme Inc.")])
+        job = await conn.fetchrow("SELECT title, company, remote, python_backend FROM jobs_v1")
+        assert dict(job) == {"title": "Senior Python Engineer", "company": "Acme", "remote": "remote",
+                             "python_backend": True}
+        assert await conn.fetchval("SELECT count(*) FROM postings_v1") == 2
+        company = await conn.fetchrow("SELECT company, jobs, open_jobs FROM companies_v1")
+        assert (company["jobs"], company["open_jobs"]) == (1, 1)
+    finally:
+        await conn.close()
+
+
+async def test_read_only_role_reads_views_and_nothing_else(clean_db: str) -> None:
+    role = f"hw_reader_{uuid.uuid4().hex[:8]}"
+    admin = await asyncpg.connect(clean_db)
+    try:
+        await ingest(admin, "remotive", [item("remotive", "1", "Python Engineer")])
+        await admin.execute(db.read_only_role_sql(role))
+        await admin.execute(f"GRANT {role} TO CURRENT_USER")
+        async with admin.transaction():
+            await admin.execute(f"SET LOCAL ROLE {role}")
+            assert await admin.fetchval("SELECT count(*) FROM jobs_v1") == 1
+            assert await admin.fetchval("SELECT count(*) FROM postings_v1") == 1
+        for table in ("subscribers", "alerts", "deliveries", "jobs", "postings", "raw_items"):
+            with pytest.raises(asyncpg.InsufficientPrivilegeError):
+                async with admin.transaction():
+                    await admin.execute(f"SET LOCAL ROLE {role}")
+                    await admin.fetch(f"SELECT * FROM {table} LIMIT 1")
+    finally:
+        await admin.execute(f"REVOKE {role} FROM CURRENT_USER")
+        await admin.execute(f"DROP OWNED BY {role}")
+        await admin.execute(f"DROP ROLE {role}")
+        await admin.close()
+
+
+_CATALOG = """
+SELECT table_name || '.' || column_name || ':' || data_type || ':' || is_nullable || ':'
+       || coalesce(column_default, '') AS what
+  FROM information_schema.columns WHERE table_schema = 'public'
+UNION ALL SELECT indexname || ':' || indexdef FROM pg_indexes WHERE schemaname = 'public'
+UNION ALL SELECT viewname FROM pg_views WHERE schemaname = 'public'
+UNION ALL SELECT 'migration ' || version FROM schema_migrations
+ORDER BY 1
+"""
+
+
+async def test_upgrade_from_version_1_equals_a_fresh_schema(server_urls: tuple[str, str]) -> None:
+    """A database made by the first release's schema, with data, upgrades to exactly today's schema."""
+    admin_url = server_urls[0]
+    names = [f"hirewire_mig_{uuid.uuid4().hex[:8]}" for _ in range(2)]
+    admin = await asyncpg.connect(admin_url)
+    try:
+        for name in names:
+            await admin.execute(f'CREATE DATABASE "{name}"')
+        base = admin_url.rsplit("/", 1)[0] if "?" not in admin_url else None
+
+        def url(name: str) -> str:
+            if base is not None:
+                return f"{base}/{name}"
+            head, query = admin_url.split("?", 1)
+            return f"{head.rsplit('/', 1)[0]}/{name}?{query}"
+
+        old = await asyncpg.connect(url(names[0]))
+        fresh = await asyncpg.connect(url(names[1]))
+        try:
+            await old.execute(SCHEMA_V1.read_text())
+            await old.execute("INSERT INTO jobs (fingerprint, title, source) VALUES ('f1', 'Python Engineer', 'x')")
+            applied = await db.migrate(old)
+            assert applied == [v for v in range(2, db.schema_version() + 1)]
+            assert await db.migrate(old) == []
+            await db.migrate(fresh)
+            assert [r["what"] for r in await old.fetch(_CATALOG)] == [r["what"] for r in await fresh.fetch(_CATALOG)]
+            assert await old.fetchval("SELECT title FROM jobs WHERE fingerprint = 'f1'") == "Python Engineer"
+        finally:
+            await old.close()
+            await fresh.close()
+    finally:
+        for name in names:
+            await admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        await admin.close()

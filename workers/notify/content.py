@@ -1,0 +1,64 @@
+"""What a notification says, independent of the channel: one batch of matched jobs for one alert."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+import asyncpg
+
+__all__ = ["Alert", "Batch", "job_payload"]
+
+#: Listing fields of the webhook contract (DESIGN.md, "Normalised listing"), in order.
+_LISTING_FIELDS = ("source", "external_id", "url", "apply_url", "title", "company", "location_raw", "locations",
+                   "remote", "employment_type", "seniority", "salary_min", "salary_max", "salary_currency",
+                   "salary_period", "skills", "description_text", "description_html", "posted_at",
+                   "python_backend", "fingerprint")
+
+
+@dataclass(frozen=True, slots=True)
+class Alert:
+    id: int
+    email: str | None
+    webhook_url: str | None
+    webhook_secret: str | None
+    query: str
+    frequency: str
+
+    @property
+    def channel(self) -> str:
+        return "email" if self.email else "webhook"
+
+    @classmethod
+    def from_row(cls, row: asyncpg.Record) -> Alert:
+        return cls(id=row["id"], email=row["email"], webhook_url=row["webhook_url"],
+                   webhook_secret=row["webhook_secret"], query=row["query"], frequency=row["frequency"])
+
+
+@dataclass(frozen=True, slots=True)
+class Batch:
+    """One message: a lone match (instant) or a digest. `key` makes its stable Message-ID / webhook-id."""
+
+    key: str
+    alert: Alert
+    jobs: list[dict[str, Any]]
+    delivery_ids: list[int]
+    #: When the first delivery was created: the body's event time, the same on every retry.
+    created_at: datetime
+    attempt: int
+
+    @property
+    def is_digest(self) -> bool:
+        return self.key.startswith("g")
+
+
+def job_payload(row: asyncpg.Record) -> dict[str, Any]:
+    """A job as the normalised listing of the contract plus its id (JSON-ready)."""
+    job: dict[str, Any] = {"id": row["id"]}
+    for name in _LISTING_FIELDS:
+        value = row[name]
+        if isinstance(value, datetime):
+            value = value.isoformat().replace("+00:00", "Z")
+        job[name] = list(value) if isinstance(value, tuple) else value
+    return job

@@ -1,0 +1,95 @@
+"""The email channel: a multipart/alternative message per batch, over the worker's SMTP connection.
+
+Every header value is built from checked or cleaned parts (`header_text`, a parsed address), and the
+message uses the strict `email` policy, which refuses CR/LF in headers outright: no field can
+inject a header. The Message-ID comes from the batch key, so every retry of a message carries the
+same one and a receiving system (or a person) can recognise a repeat.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from email import policy as email_policy
+from email.headerregistry import Address
+from email.message import EmailMessage
+from email.utils import formatdate, parseaddr
+
+from aggregator.config import Settings
+from aggregator.errors import PermanentDeliveryError, TransientDeliveryError
+from aggregator.tokens import unsubscribe_token
+from workers.notify.content import Batch
+from workers.notify.policy import DeliveryPolicy
+from workers.notify.render import header_text, render
+from workers.notify.smtp import SmtpSender, parse_smtp_url
+
+__all__ = ["EmailChannel", "build_message", "message_id", "unsubscribe_url"]
+
+#: No folding below the RFC 5322 hard limit: a folded List-Unsubscribe can break DKIM (nodemailer #1654).
+_POLICY = email_policy.SMTP.clone(max_line_length=998)
+_FREQUENCY = {"instant": "instant", "daily": "daily", "weekly": "weekly"}
+
+
+def _sender(settings: Settings) -> Address:
+    name, addr = parseaddr(settings.mail_from)
+    if "@" not in addr:
+        raise PermanentDeliveryError(f"HIREWIRE_MAIL_FROM {settings.mail_from!r} has no address")
+    user, domain = addr.rsplit("@", 1)
+    return Address(display_name=header_text(name, 80), username=user, domain=domain)
+
+
+def message_id(settings: Settings, batch: Batch) -> str:
+    """Stable per message: the batch key, tagged with this installation so two never collide."""
+    install = hashlib.sha256(settings.secret_key.encode()).hexdigest()[:10]
+    local = batch.key.replace(":", ".").replace("+", "")
+    return f"<hirewire.{batch.alert.id}.{local}.{install}@{_sender(settings).domain}>"
+
+
+def unsubscribe_url(settings: Settings, alert_id: int) -> str:
+    return f"{settings.public_url}/unsubscribe/{unsubscribe_token(settings.secret_key, alert_id)}"
+
+
+def _recipient(raw: str | None) -> Address:
+    value = raw or ""
+    if value != header_text(value, 320) or value.count("@") != 1:
+        raise PermanentDeliveryError(f"invalid recipient address {value!r}")
+    user, domain = value.split("@")
+    try:
+        return Address(username=user, domain=domain)
+    except (ValueError, IndexError) as exc:
+        raise PermanentDeliveryError(f"invalid recipient address {value!r}: {exc}") from None
+
+
+def build_message(settings: Settings, batch: Batch) -> EmailMessage:
+    link = unsubscribe_url(settings, batch.alert.id)
+    content = render(batch, unsubscribe_url=link, public_url=settings.public_url,
+                     frequency_label=_FREQUENCY.get(batch.alert.frequency, "instant"))
+    message = EmailMessage(policy=_POLICY)
+    message["From"] = _sender(settings)
+    message["To"] = _recipient(batch.alert.email)
+    message["Subject"] = content.subject
+    message["Date"] = formatdate(batch.created_at.timestamp(), usegmt=True)
+    message["Message-ID"] = message_id(settings, batch)
+    message["List-Unsubscribe"] = f"<{link}>"
+    message["List-Unsubscribe-Post"] = "List-Unsubscribe=One-Click"
+    message["Auto-Submitted"] = "auto-generated"
+    message.set_content(content.text)
+    message.add_alternative(content.html, subtype="html")
+    return message
+
+
+class EmailChannel:
+    name = "email"
+
+    def __init__(self, settings: Settings, policy: DeliveryPolicy) -> None:
+        self.settings = settings
+        self._smtp = (SmtpSender(parse_smtp_url(settings.smtp_url, timeout=policy.smtp_timeout))
+                      if settings.smtp_url else None)
+
+    async def send(self, batch: Batch) -> int:
+        if self._smtp is None:
+            raise TransientDeliveryError("HIREWIRE_SMTP_URL is not set: cannot send email")
+        return await self._smtp.send(build_message(self.settings, batch))
+
+    async def aclose(self) -> None:
+        if self._smtp is not None:
+            await self._smtp.aclose()

@@ -1,0 +1,80 @@
+"""How hard hirewire tries to deliver: the retry schedule, leases, timeouts and per-destination limits.
+
+A plain value object with production defaults; tests pass short delays. `from_env` reads the
+operator's overrides (`HIREWIRE_DELIVERY_*`, `HIREWIRE_WEBHOOK_*`) once, when a worker starts.
+"""
+
+from __future__ import annotations
+
+import os
+import random
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+from aggregator.config import parse_duration
+from aggregator.errors import ConfigError
+
+__all__ = ["DEFAULT_SCHEDULE", "DeliveryPolicy"]
+
+#: The Standard Webhooks example schedule: seconds, minutes, hours, up to a day (about 3.5 days in all).
+DEFAULT_SCHEDULE = (5.0, 300.0, 1800.0, 7200.0, 18000.0, 36000.0, 50400.0, 72000.0, 86400.0)
+
+
+@dataclass(frozen=True, slots=True)
+class DeliveryPolicy:
+    #: Delay before retry n (after attempt n failed); its length is the retry budget.
+    schedule: tuple[float, ...] = DEFAULT_SCHEDULE
+    #: Fraction of each delay added at random, so a destination that was down is not hit by a herd.
+    jitter: float = 0.1
+    #: How long a claimed ('sending') delivery stays claimed; a worker dead longer than this is retried.
+    #: Must exceed the longest send (timeouts below), or a slow live send could be claimed twice.
+    lease: float = 300.0
+    webhook_timeout: float = 10.0
+    webhook_connect_timeout: float = 5.0
+    smtp_timeout: float = 30.0
+    #: Bytes of a webhook response kept (for last_error); the rest is never read.
+    max_response_bytes: int = 4096
+    max_redirects: int = 3
+    #: A Retry-After longer than this is cut to it.
+    max_retry_after: float = 86400.0
+    #: Per destination host, across all workers (Redis): requests per second, burst, in flight.
+    destination_rate: float = 10.0
+    destination_burst: int = 10
+    destination_concurrency: int = 4
+
+    @property
+    def max_attempts(self) -> int:
+        return len(self.schedule) + 1
+
+    def delay(self, attempts: int, retry_after: float | None = None) -> float | None:
+        """Seconds until the next attempt after `attempts` failed ones; None when the budget is spent."""
+        if attempts > len(self.schedule):
+            return None
+        base = self.schedule[attempts - 1]
+        base += base * self.jitter * random.random()
+        if retry_after is not None:
+            base = max(base, min(retry_after, self.max_retry_after))
+        return base
+
+    @classmethod
+    def from_env(cls, env: Mapping[str, str] | None = None) -> DeliveryPolicy:
+        env = os.environ if env is None else env
+        base = cls()
+        schedule = base.schedule
+        if raw := env.get("HIREWIRE_DELIVERY_RETRY_SCHEDULE"):
+            schedule = tuple(parse_duration(part, "HIREWIRE_DELIVERY_RETRY_SCHEDULE")
+                             for part in raw.split(",") if part.strip())
+            if not schedule:
+                raise ConfigError("HIREWIRE_DELIVERY_RETRY_SCHEDULE", "must list at least one delay")
+
+        def seconds(name: str, default: float) -> float:
+            return parse_duration(env[name], name) if env.get(name) else default
+
+        return cls(schedule=schedule,
+                   jitter=base.jitter,
+                   lease=seconds("HIREWIRE_DELIVERY_LEASE", base.lease),
+                   webhook_timeout=seconds("HIREWIRE_WEBHOOK_TIMEOUT", base.webhook_timeout),
+                   smtp_timeout=seconds("HIREWIRE_SMTP_TIMEOUT", base.smtp_timeout),
+                   destination_rate=float(env.get("HIREWIRE_WEBHOOK_RATE") or base.destination_rate),
+                   destination_concurrency=int(env.get("HIREWIRE_WEBHOOK_CONCURRENCY")
+                                               or base.destination_concurrency))

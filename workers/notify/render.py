@@ -1,0 +1,119 @@
+"""Text and HTML bodies from jinja2 templates, with untrusted listing text made safe first.
+
+Feed text is attacker-controlled: titles and companies are autoescaped, links are kept only when
+they are http(s), and a description's HTML goes through nh3 with a short allowlist before it is
+marked safe. Subjects and names lose control characters, so nothing can break out of a header.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Any
+
+import nh3
+from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
+from markupsafe import Markup
+
+from workers.notify.content import Batch
+
+__all__ = ["Rendered", "header_text", "render", "safe_url"]
+
+_CONTROL = re.compile(r"[\x00-\x1f\x7f\u2028\u2029\u0085]+")
+_TAGS = {"p", "br", "ul", "ol", "li", "strong", "em", "b", "i", "h3", "h4", "a", "code", "pre"}
+_REMOTE_ORDER = {"remote": 0, "hybrid": 1, "onsite": 2}
+_REMOTE_LABEL = {"remote": "Remote", "hybrid": "Hybrid", "onsite": "On-site"}
+_PERIOD = {"year": "yr", "month": "mo", "week": "wk", "day": "day", "hour": "hr"}
+#: Descriptions longer than this are shown as a text excerpt, not HTML.
+_MAX_HTML = 20_000
+
+
+@dataclass(frozen=True, slots=True)
+class Rendered:
+    subject: str
+    text: str
+    html: str
+
+
+def header_text(value: str | None, limit: int = 200) -> str:
+    """A value safe for one header line: no CR, LF or other control characters, bounded length."""
+    cleaned = " ".join(_CONTROL.sub(" ", value or "").split())
+    return cleaned if len(cleaned) <= limit else cleaned[: limit - 1] + "…"
+
+
+def safe_url(value: str | None) -> str | None:
+    """The URL when it is http(s) and printable; None otherwise (no javascript:, data: …)."""
+    if not value or _CONTROL.search(value):
+        return None
+    lowered = value.strip().lower()
+    return value.strip() if lowered.startswith(("https://", "http://")) else None
+
+
+def _salary(job: dict[str, Any]) -> str | None:
+    low, high, cur = job.get("salary_min"), job.get("salary_max"), job.get("salary_currency") or ""
+    if low is None and high is None:
+        return None
+    figures = "–".join(f"{v:,.0f}" for v in (low, high) if v is not None)
+    period = _PERIOD.get(job.get("salary_period") or "", "")
+    return f"{cur} {figures}".strip() + (f"/{period}" if period else "")
+
+
+def _excerpt(text: str | None, limit: int) -> str:
+    words = " ".join((text or "").split())
+    return words if len(words) <= limit else words[:limit].rsplit(" ", 1)[0] + " …"
+
+
+def _view(job: dict[str, Any], *, full: bool) -> dict[str, Any]:
+    html = job.get("description_html") or ""
+    description = None
+    if full and html and len(html) <= _MAX_HTML:
+        cleaned = nh3.clean(html, tags=_TAGS, attributes={"a": {"href"}}, url_schemes={"http", "https"},
+                            link_rel="noopener noreferrer nofollow")
+        description = Markup(cleaned)  # noqa: S704 — nh3 has just sanitised it
+    return {
+        "title": header_text(job.get("title"), 300) or "Untitled",
+        "company": header_text(job.get("company"), 200) or None,
+        "url": safe_url(job.get("apply_url")) or safe_url(job.get("url")),
+        "location": header_text(job.get("location_raw"), 200) or None,
+        "remote": _REMOTE_LABEL.get(job.get("remote") or ""),
+        "salary": _salary(job),
+        "seniority": job.get("seniority"),
+        "skills": [header_text(s, 40) for s in (job.get("skills") or [])][:12],
+        "posted": (job.get("posted_at") or "")[:10] or None,
+        "excerpt": _excerpt(job.get("description_text"), 600 if full else 240),
+        "description": description,
+    }
+
+
+def _groups(jobs: list[dict[str, Any]]) -> list[tuple[str, list[dict[str, Any]]]]:
+    """Digest order: remote first, then hybrid, on-site, unknown; newest first within each."""
+    ordered = sorted(jobs, key=lambda j: j.get("posted_at") or "", reverse=True)
+    ordered.sort(key=lambda j: _REMOTE_ORDER.get(j.get("remote") or "", 3))
+    groups: dict[str, list[dict[str, Any]]] = {}
+    for job in ordered:
+        groups.setdefault(_REMOTE_LABEL.get(job.get("remote") or "", "Location not stated"), []).append(
+            _view(job, full=False))
+    return list(groups.items())
+
+
+_ENV = Environment(loader=PackageLoader("workers.notify", "templates"), autoescape=select_autoescape(["html"]),
+                   undefined=StrictUndefined, trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True)
+
+
+def render(batch: Batch, *, unsubscribe_url: str, public_url: str, frequency_label: str) -> Rendered:
+    """Subject, text and HTML for an email of this batch."""
+    context: dict[str, Any] = {"unsubscribe_url": unsubscribe_url, "public_url": public_url,
+                               "query": header_text(batch.alert.query, 120), "count": len(batch.jobs),
+                               "frequency": frequency_label}
+    if batch.is_digest:
+        context["groups"] = _groups(batch.jobs)
+        subject = f"{len(batch.jobs)} new job{'s' if len(batch.jobs) != 1 else ''} for your {frequency_label} alert"
+        name = "digest"
+    else:
+        job = _view(batch.jobs[0], full=True)
+        context["job"] = job
+        subject = f"New job: {job['title']}" + (f" at {job['company']}" if job["company"] else "")
+        name = "instant"
+    return Rendered(subject=header_text(subject, 180),
+                    text=_ENV.get_template(f"{name}.txt").render(context),
+                    html=_ENV.get_template(f"{name}.html").render(context))

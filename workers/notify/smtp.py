@@ -1,0 +1,120 @@
+"""One reused SMTP connection per worker, configured from `HIREWIRE_SMTP_URL`.
+
+`smtp://user:pass@host:port` (plain, `?starttls=true` to upgrade), `smtps://…` (implicit TLS);
+`?cafile=PATH` trusts a private CA. Connecting and authenticating once for many messages is what
+makes a digest run of thousands of mails cheap; a dropped connection is reopened once per send.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import ssl
+from dataclasses import dataclass
+from email.message import EmailMessage
+from urllib.parse import parse_qs, unquote, urlsplit
+
+import aiosmtplib
+
+from aggregator.errors import PermanentDeliveryError, TransientDeliveryError
+
+__all__ = ["SmtpConfig", "SmtpSender", "parse_smtp_url"]
+
+
+@dataclass(frozen=True, slots=True)
+class SmtpConfig:
+    host: str
+    port: int
+    username: str | None = None
+    password: str | None = None
+    implicit_tls: bool = False
+    starttls: bool = False
+    cafile: str | None = None
+    timeout: float = 30.0
+
+
+def parse_smtp_url(url: str, *, timeout: float = 30.0) -> SmtpConfig:
+    parts = urlsplit(url)
+    query = {k: v[-1] for k, v in parse_qs(parts.query).items()}
+    implicit = parts.scheme == "smtps"
+    return SmtpConfig(host=parts.hostname or "localhost", port=parts.port or (465 if implicit else 25),
+                      username=unquote(parts.username) if parts.username else None,
+                      password=unquote(parts.password) if parts.password else None,
+                      implicit_tls=implicit, starttls=query.get("starttls", "").lower() in ("1", "true", "yes"),
+                      cafile=query.get("cafile"), timeout=timeout)
+
+
+def _classify(exc: Exception) -> Exception:
+    """5xx replies are permanent for the message; everything else (4xx, network) is worth a retry."""
+    code = getattr(exc, "code", None)
+    if isinstance(exc, aiosmtplib.SMTPRecipientsRefused) and exc.recipients:
+        code = exc.recipients[0].code
+    message = f"SMTP {code}: {exc}" if code else f"SMTP: {type(exc).__name__}: {exc}"
+    if isinstance(code, int) and 500 <= code < 600 and not isinstance(exc, aiosmtplib.SMTPAuthenticationError):
+        return PermanentDeliveryError(message, status=code)
+    return TransientDeliveryError(message, status=code if isinstance(code, int) else None)
+
+
+class SmtpSender:
+    """Sends messages over one lazily opened connection; safe to share between concurrent jobs."""
+
+    def __init__(self, config: SmtpConfig) -> None:
+        self.config = config
+        self._client: aiosmtplib.SMTP | None = None
+        self._lock = asyncio.Lock()
+        self.connections = 0
+
+    def _tls_context(self) -> ssl.SSLContext | None:
+        if not (self.config.implicit_tls or self.config.starttls):
+            return None
+        return ssl.create_default_context(cafile=self.config.cafile)
+
+    async def _connect(self) -> aiosmtplib.SMTP:
+        cfg = self.config
+        client = aiosmtplib.SMTP(hostname=cfg.host, port=cfg.port, use_tls=cfg.implicit_tls, start_tls=cfg.starttls,
+                                 tls_context=self._tls_context(), timeout=cfg.timeout)
+        await client.connect()
+        if cfg.username:
+            await client.login(cfg.username, cfg.password or "")
+        self.connections += 1
+        return client
+
+    async def send(self, message: EmailMessage) -> int:
+        """Send one message; returns the server's reply code or raises a DeliveryError.
+
+        Flattened here with the message's own policy: aiosmtplib's `send_message` would re-fold
+        headers at 78 characters.
+        """
+        raw = message.as_bytes(policy=message.policy)
+        sender = message["From"].addresses[0].addr_spec
+        recipients = [address.addr_spec for address in message["To"].addresses]
+        async with self._lock:
+            for attempt in (1, 2):
+                try:
+                    if self._client is None or not self._client.is_connected:
+                        self._client = await self._connect()
+                    await self._client.sendmail(sender, recipients, raw)
+                    return 250
+                except aiosmtplib.SMTPServerDisconnected as exc:
+                    self._client = None
+                    if attempt == 2:
+                        raise _classify(exc) from None
+                except (aiosmtplib.SMTPRecipientsRefused, aiosmtplib.SMTPResponseException) as exc:
+                    if isinstance(exc, aiosmtplib.SMTPAuthenticationError):
+                        await self._drop()
+                    raise _classify(exc) from None  # the server answered: the connection stays usable
+                except (aiosmtplib.SMTPException, OSError, TimeoutError) as exc:
+                    await self._drop()
+                    raise _classify(exc) from None
+        raise AssertionError("unreachable")
+
+    async def _drop(self) -> None:
+        client, self._client = self._client, None
+        if client is not None:
+            try:
+                await client.quit()
+            except (aiosmtplib.SMTPException, OSError, TimeoutError):
+                client.close()
+
+    async def aclose(self) -> None:
+        async with self._lock:
+            await self._drop()

@@ -3,8 +3,9 @@
 Two layers, cheapest first:
 
 * `fingerprint(listing)` is an exact key (stored in a unique column): a hash of the normalised
-  company, the normalised title and a coarse location ("remote" or the first stated country). It
-  catches the common case, the same ad re-formatted by another board, with one index lookup.
+  company, the normalised title and a coarse location ("remote" and the first country, or the first
+  country and city). It catches the common case, the same ad re-formatted by another board, with
+  one index lookup.
 * `is_same_job(a, b)` decides the rest on `Candidate`s, small precomputed summaries of a listing:
   companies must match, titles must be fuzzy-similar *and* compatible (Senior never merges with
   Junior, Backend never with Frontend, "II" never with "III"), locations must not contradict, and the
@@ -537,3 +538,9 @@ def find_duplicate(new: Candidate, existing: Iterable[tuple[int, Candidate]]) ->
         if best is None or score > best[0] or (score == best[0] and job_id < best[1]):
             best = (score, job_id)
     return None if best is None else best[1]
+
+
+def variant_fingerprint(listing: Listing) -> str:
+    """A fingerprint for a listing whose exact key is taken by a different role (made unique by its id)."""
+    suffix = hashlib.blake2b(f"{listing.source}\x1f{listing.external_id}".encode(), digest_size=6).hexdigest()
+    return f"{listing.fingerprint}~{suffix}"

@@ -9,14 +9,13 @@ affecting any other.
 from __future__ import annotations
 
 import json
-from collections.abc import Awaitable, Callable, Iterable
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 
 import asyncpg
 
 from aggregator.config import Settings, SourceSettings
 from aggregator.errors import FetchError, ParseError
-from aggregator.model import Listing
 from aggregator.normalise import normalise
 from aggregator.store import postings as store_postings
 from aggregator.store import sources as store_sources
@@ -55,10 +54,6 @@ def _raw_bytes(raw: object) -> bytes | None:
     if isinstance(raw, str):
         return raw.encode()
     return json.dumps(raw, ensure_ascii=False, default=str).encode()
-
-
-def _near_duplicate_finder(listing: Listing, rows: Iterable[asyncpg.Record]) -> int | None:
-    return None
 
 
 async def _fetch_all(cfg: SourceSettings, fetcher: Fetcher, conn: asyncpg.Connection,
@@ -141,8 +136,7 @@ async def refresh_source(settings: Settings, pool: asyncpg.Pool, fetcher: Fetche
     report = SourceReport(name)
     async with pool.acquire() as conn:
         items, complete_scopes, validators, runs, retry_after = await _fetch_all(cfg, fetcher, conn, report)
-        result = await store_postings.ingest(conn, name, items, complete_scopes=complete_scopes,
-                                             finder=_near_duplicate_finder)
+        result = await store_postings.ingest(conn, name, items, complete_scopes=complete_scopes)
         # Validators are saved only once what they describe is committed.
         for url, etag, modified in validators:
             await store_sources.save_validators(conn, url, etag, modified)

@@ -39,10 +39,10 @@ TECH = ["django", "fastapi", "flask", "postgresql", "kubernetes", "aws", "docker
         "scrapy", "mlops", "etl", "dbt", "snowflake", "tensorflow", "langchain", "llm", "rabbitmq", "grpc", "php"]
 ROLES = ["Backend Engineer", "Python Developer", "Software Engineer", "Data Engineer", "Platform Engineer",
          "Machine Learning Engineer", "API Developer", "DevOps Engineer", "Full Stack Developer", "SRE"]
-FILLER = ("we are a team building products for customers with modern tools you will design build and operate "
+FILLER = str.split("we are a team building products for customers with modern tools you will design build and operate "
           "services work closely with product design own features end to end write tests review code mentor "
           "colleagues improve reliability performance and security of our platform benefits include equity "
-          "flexible hours learning budget health insurance").split()
+          "flexible hours learning budget health insurance")
 SKILLS = ["Django", "FastAPI", "Flask", "PostgreSQL", "Kubernetes", "AWS", "Docker", "Celery", "Redis", "Kafka"]
 COUNTRIES = ["US"] * 8 + ["GB"] * 3 + ["DE"] * 3 + ["FR", "NL", "ES", "PL", "CA", "BR", "IN", "AU", "JP", "PT"]
 REGIONS = ["Europe", "EMEA", "Americas", "North America", "Latin America", "APAC", "Worldwide"]
@@ -89,9 +89,7 @@ def make_query(rng: random.Random) -> str:
         return f"{a} {b} -{c}"
     if kind < 0.8:
         return f'"{rng.choice(ROLES).lower()}" {a}'
-    if kind < 0.9:
-        return f"python {a}"
-    return ""
+    return f"python {a} {b}"
 
 
 def make_alert(rng: random.Random) -> dict[str, Any]:
@@ -99,11 +97,11 @@ def make_alert(rng: random.Random) -> dict[str, Any]:
                              "employment_types": [], "skills_any": [], "skills_all": [], "sources": [],
                              "exclude_companies": [], "min_salary_usd": None, "include_unknown": True,
                              "max_age_days": None}
-    if rng.random() < 0.5:
+    if rng.random() < 0.7:
         alert["remote"] = rng.choice([["remote"], ["remote", "hybrid"], ["hybrid", "onsite"]])
-    if rng.random() < 0.4:
+    if rng.random() < 0.6:
         alert["countries"] = sorted({rng.choice(COUNTRIES) for _ in range(rng.randint(1, 2))})
-    if rng.random() < 0.4:
+    if rng.random() < 0.6:
         alert["seniority"] = sorted({rng.choice(SENIORITY) for _ in range(rng.randint(1, 2))})
     if rng.random() < 0.15:
         alert["employment_types"] = ["contract"]
@@ -115,10 +113,10 @@ def make_alert(rng: random.Random) -> dict[str, Any]:
         alert["sources"] = [rng.choice(SOURCES)]
     if rng.random() < 0.1:
         alert["exclude_companies"] = [company_key(rng.choice(COMPANIES))]
-    if rng.random() < 0.3:
+    if rng.random() < 0.5:
         yearly = rng.randrange(60, 200) * 1000
         alert["min_salary_usd"] = to_usd(yearly * ANNUAL_FACTOR["year"], rng.choice(["USD", "EUR"]))
-        alert["include_unknown"] = rng.random() < 0.5
+        alert["include_unknown"] = rng.random() < 0.3
     if rng.random() < 0.2:
         alert["max_age_days"] = rng.choice([7, 14, 30])
     return alert

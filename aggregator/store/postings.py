@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import hashlib
 import zlib
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 import asyncpg
@@ -164,8 +164,13 @@ WHERE j.id = ANY($1::bigint[]) AND j.closed_at IS NULL
 """
 
 _CANDIDATES = """
-SELECT id, company_key, title, company, remote, countries, description_text, seniority
+SELECT id, fingerprint, company_key, title, company, remote, countries, locations, description_text, employment_type
 FROM jobs WHERE company_key = ANY($1::text[]) AND closed_at IS NULL
+"""
+
+_KNOWN = """
+SELECT source, external_id FROM postings
+WHERE (source, external_id) IN (SELECT * FROM unnest($1::text[], $2::text[]))
 """
 
 
@@ -173,10 +178,10 @@ def content_hash(listing: Listing) -> str:
     return hashlib.blake2b(_encoder.encode(listing), digest_size=16).hexdigest()
 
 
-def _record(item: Incoming, near_job_id: int | None) -> tuple[object, ...]:
+def _record(item: Incoming, near_job_id: int | None, fingerprint: str | None = None) -> tuple[object, ...]:
     listing = item.listing
     return (
-        listing.source, listing.external_id, item.scope, content_hash(listing), listing.fingerprint,
+        listing.source, listing.external_id, item.scope, content_hash(listing), fingerprint or listing.fingerprint,
         dedup.company_key(listing.company), listing.title, listing.company, listing.url, listing.apply_url,
         listing.location_raw, _encoder.encode(listing.locations).decode(),
         sorted({loc.country for loc in listing.locations if loc.country}), listing.remote_regions,
@@ -195,41 +200,64 @@ def _usd(amount: float | None, currency: str | None) -> float | None:
     return None if amount is None else to_usd(amount, currency)
 
 
-NearDuplicateFinder = Callable[[Listing, Iterable[asyncpg.Record]], int | None]
+def _row_candidate(row: asyncpg.Record) -> dedup.Candidate:
+    return dedup.make_candidate(
+        title=row["title"], company=row["company"], remote=row["remote"], countries=row["countries"],
+        cities=[str(place["city"]) for place in row["locations"] if isinstance(place, dict) and place.get("city")],
+        description=row["description_text"], employment_type=row["employment_type"])
 
 
-async def _near_duplicates(conn: asyncpg.Connection, items: Sequence[Incoming],
-                           finder: NearDuplicateFinder | None) -> dict[int, int]:
-    """Index in `items` -> existing job id, for new postings that duplicate an open job."""
-    if finder is None:
-        return {}
+@dataclass(slots=True)
+class _Decisions:
+    #: Index in the batch -> open job id the new posting duplicates.
+    near: dict[int, int] = field(default_factory=dict)
+    #: Index in the batch -> fingerprint to use instead, for a new posting whose fingerprint is taken by a
+    #: job that the description shows to be a different role (same company, title and place, other team).
+    fingerprint: dict[int, str] = field(default_factory=dict)
+
+
+async def _decide_duplicates(conn: asyncpg.Connection, items: Sequence[Incoming]) -> _Decisions:
+    """The near-duplicate decisions for the new postings of a batch.
+
+    Candidates are the open jobs of the same companies (one indexed query per batch); the decision
+    itself is dedup's pure `find_duplicate` / `is_same_job`.
+    """
+    decisions = _Decisions()
     keys = sorted({dedup.company_key(item.listing.company) for item in items} - {""})
     if not keys:
-        return {}
-    known = {(r["source"], r["external_id"]) for r in await conn.fetch(
-        "SELECT source, external_id FROM postings WHERE (source, external_id) IN "
-        "(SELECT * FROM unnest($1::text[], $2::text[]))",
-        [i.listing.source for i in items], [i.listing.external_id for i in items])}
+        return decisions
     rows = await conn.fetch(_CANDIDATES, keys)
     if not rows:
-        return {}
-    by_company: dict[str, list[asyncpg.Record]] = {}
+        return decisions
+    known = {(r["source"], r["external_id"]) for r in await conn.fetch(
+        _KNOWN, [i.listing.source for i in items], [i.listing.external_id for i in items])}
+    by_company: dict[str, list[tuple[int, dedup.Candidate]]] = {}
+    by_fingerprint: dict[str, tuple[int, dedup.Candidate]] = {}
     for row in rows:
-        by_company.setdefault(row["company_key"], []).append(row)
-    found: dict[int, int] = {}
+        entry = (row["id"], _row_candidate(row))
+        by_company.setdefault(row["company_key"], []).append(entry)
+        by_fingerprint[row["fingerprint"]] = entry
     for index, item in enumerate(items):
         listing = item.listing
         if (listing.source, listing.external_id) in known:
             continue
-        candidates = by_company.get(dedup.company_key(listing.company), [])
-        job_id = finder(listing, candidates)
+        existing = by_company.get(dedup.company_key(listing.company))
+        if not existing:
+            continue
+        new = dedup.candidate(listing)
+        job_id = dedup.find_duplicate(new, existing)
         if job_id is not None:
-            found[index] = job_id
-    return found
+            decisions.near[index] = job_id
+            continue
+        taken = by_fingerprint.get(listing.fingerprint)
+        if taken is not None and new.shingles and taken[1].shingles:
+            # Same exact key, but both descriptions say these are different roles: keep them apart.
+            decisions.fingerprint[index] = dedup.variant_fingerprint(listing)
+    return decisions
 
 
 async def ingest(conn: asyncpg.Connection, source: str, items: Sequence[Incoming], *,
-                 complete_scopes: Sequence[str] = (), finder: NearDuplicateFinder | None = None) -> IngestResult:
+                 complete_scopes: Sequence[str] = (), near_duplicates: bool = True) -> IngestResult:
     """Store one batch of `source`; close postings missing from each scope in `complete_scopes`.
 
     Returns counts and the ids of canonical jobs created by this batch (what matching sees).
@@ -241,9 +269,10 @@ async def ingest(conn: asyncpg.Connection, source: str, items: Sequence[Incoming
     batch = list(unique.values())
     async with conn.transaction():
         await conn.execute(_CREATE_INCOMING)
-        near = await _near_duplicates(conn, batch, finder)
-        await conn.copy_records_to_table(
-            "incoming", records=[_record(item, near.get(i)) for i, item in enumerate(batch)], columns=_COLUMNS)
+        decisions = await _decide_duplicates(conn, batch) if near_duplicates else _Decisions()
+        near = decisions.near
+        records = [_record(item, near.get(i), decisions.fingerprint.get(i)) for i, item in enumerate(batch)]
+        await conn.copy_records_to_table("incoming", records=records, columns=_COLUMNS)
         known = await conn.fetch(_UPDATE_KNOWN)
         changed = [row["id"] for row in known if row["changed"]]
         result.updated = len(changed)

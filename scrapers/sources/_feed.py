@@ -82,6 +82,40 @@ class FeedItem:
             "extra": dict(self.extra),
         }
 
+    @classmethod
+    def from_dict(cls, data: Any, index: int = 0) -> FeedItem:
+        """The item back from `to_dict`'s form (a stored raw item); TypeError when it is not one.
+
+        Stored items outlive the code that wrote them, so a wrong type reads as absent rather than
+        being trusted; only a non-object is refused.
+        """
+        if not isinstance(data, dict):
+            raise TypeError("not a feed item object")
+
+        def text(key: str) -> str | None:
+            value = data.get(key)
+            return value if isinstance(value, str) and value else None
+
+        def texts(key: str) -> tuple[str, ...]:
+            value = data.get(key)
+            return tuple(v for v in value if isinstance(v, str)) if isinstance(value, list) else ()
+
+        extra = data.get("extra")
+        return cls(
+            index=index,
+            title=text("title"),
+            link=text("link"),
+            guid=text("guid"),
+            description=text("description"),
+            content=text("content"),
+            published=text("published"),
+            updated=text("updated"),
+            categories=texts("categories"),
+            author=text("author"),
+            media=texts("media"),
+            extra={k: v for k, v in extra.items() if isinstance(v, str)} if isinstance(extra, dict) else {},
+        )
+
 
 @dataclass(slots=True)
 class Feed:

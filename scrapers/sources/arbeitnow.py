@@ -61,6 +61,13 @@ class Arbeitnow:
             page.follow.append(following)
         return page
 
+    def parse_item(self, raw: Any, ctx: ParseContext) -> RawListing | None:
+        """Re-read one stored job object."""
+        try:
+            return self._listing(raw)
+        except (KeyError, TypeError, ValueError) as exc:
+            raise ParseError(f"arbeitnow: stored item unreadable: {exc}") from None
+
     def _listing(self, item: Any) -> RawListing:
         if not isinstance(item, dict):
             raise TypeError("not an object")

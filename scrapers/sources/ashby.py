@@ -46,6 +46,15 @@ class Ashby:
                 page.warnings.append(f"ashby: item {index} skipped: {exc}")
         return page
 
+    def parse_item(self, raw: Any, ctx: ParseContext) -> RawListing | None:
+        """Re-read one stored job; one since unlisted on the board holds no listing, as in `parse`."""
+        if isinstance(raw, dict) and raw.get("isListed") is False:
+            return None
+        try:
+            return self._listing(raw, ctx.board)
+        except (KeyError, TypeError, ValueError) as exc:
+            raise ParseError(f"ashby: stored item unreadable: {exc}") from None
+
     def _listing(self, item: Any, board: str | None) -> RawListing:
         if not isinstance(item, dict):
             raise TypeError("not an object")

@@ -8,7 +8,7 @@ hands it bytes, which is what makes it testable on a saved payload.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import ClassVar, Protocol
+from typing import Any, ClassVar, Protocol
 
 from aggregator.errors import ParseError
 from aggregator.model import RawListing
@@ -70,5 +70,14 @@ class Source(Protocol):
 
         Raises `ParseError` when the payload is not a document of this source at all; a broken
         item is skipped with a warning instead.
+        """
+        ...
+
+    def parse_item(self, raw: Any, ctx: ParseContext) -> RawListing | None:
+        """Re-read one stored raw item (the JSON round trip of a `RawListing.raw`).
+
+        This is what makes a parser fix reach listings already stored without fetching again. `ctx`
+        is rebuilt from the posting's scope (the ATS board, or the feed/page URL). None when the item
+        holds no listing (a removed comment, an unlisted job); `ParseError` when it is broken.
         """
         ...

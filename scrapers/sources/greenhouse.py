@@ -53,6 +53,13 @@ class Greenhouse:
                 page.warnings.append(f"greenhouse: item {index} skipped: {exc}")
         return page
 
+    def parse_item(self, raw: Any, ctx: ParseContext) -> RawListing | None:
+        """Re-read one stored job object; `ctx.board` names the company when the job does not."""
+        try:
+            return self._listing(raw, ctx)
+        except (KeyError, TypeError, ValueError) as exc:
+            raise ParseError(f"greenhouse: stored item unreadable: {exc}") from None
+
     def _listing(self, item: Any, ctx: ParseContext) -> RawListing:
         if not isinstance(item, dict):
             raise TypeError("not an object")

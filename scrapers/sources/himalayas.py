@@ -69,6 +69,13 @@ class Himalayas:
         query.setdefault("limit", str(int(limit)))
         return urlunsplit(parts._replace(query=urlencode(query)))
 
+    def parse_item(self, raw: Any, ctx: ParseContext) -> RawListing | None:
+        """Re-read one stored job object."""
+        try:
+            return self._listing(raw)
+        except (KeyError, TypeError, ValueError) as exc:
+            raise ParseError(f"himalayas: stored item unreadable: {exc}") from None
+
     def _listing(self, item: Any) -> RawListing:
         if not isinstance(item, dict):
             raise TypeError("not an object")

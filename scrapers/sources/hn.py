@@ -107,6 +107,16 @@ class HackerNews:
         if listing is not None:
             page.listings.append(listing)
 
+    def parse_item(self, raw: Any, ctx: ParseContext) -> RawListing | None:
+        """Re-read one stored comment: an items/{id} thread child or a comment-search hit."""
+        if not isinstance(raw, dict):
+            raise ParseError("hn: stored item unreadable: not an object")
+        hit = "objectID" in raw or "comment_text" in raw
+        try:
+            return self._listing(raw, text_key="comment_text" if hit else "text", id_key="objectID" if hit else "id")
+        except (TypeError, ValueError) as exc:
+            raise ParseError(f"hn: stored item unreadable: {exc}") from None
+
     def _listing(self, item: dict[str, Any], *, text_key: str, id_key: str) -> RawListing | None:
         """The posting in one top-level comment, or None for a removed or empty one."""
         comment_id = text_field(item, id_key)

@@ -58,6 +58,15 @@ class Jobicy:
                 page.warnings.append(f"jobicy: item {index} skipped: {exc}")
         return page
 
+    def parse_item(self, raw: Any, ctx: ParseContext) -> RawListing | None:
+        """Re-read one stored item: an API job object, or a feed item when the source read RSS."""
+        try:
+            if _is_feed_item(raw):
+                return self._rss_listing(FeedItem.from_dict(raw))
+            return self._listing(raw)
+        except (KeyError, TypeError, ValueError) as exc:
+            raise ParseError(f"jobicy: stored item unreadable: {exc}") from None
+
     def _listing(self, item: Any) -> RawListing:
         if not isinstance(item, dict):
             raise TypeError("not an object")
@@ -162,6 +171,11 @@ def _rss_id(value: str | None) -> str | None:
     if found:
         return found.group(1) or found.group(2)
     return value.strip() or None
+
+
+def _is_feed_item(raw: Any) -> bool:
+    """Whether a stored item is `FeedItem.to_dict()`'s form rather than an API job object."""
+    return isinstance(raw, dict) and "jobTitle" not in raw and isinstance(raw.get("extra"), dict)
 
 
 def _extra(item: FeedItem, names: tuple[str, ...]) -> str | None:

@@ -60,15 +60,37 @@ class JsonLd:
             except ValueError as exc:
                 page.warnings.append(f"jsonld: script block {index} skipped: not JSON ({exc})")
         used_ids: set[str] = set()
+        single = len(postings) == 1
         for index, posting in enumerate(postings):
             try:
-                listing = self._listing(posting, ctx, single=len(postings) == 1, used_ids=used_ids)
+                listing = self._listing(posting, ctx, single=single, used_ids=used_ids)
             except (TypeError, ValueError) as exc:
                 page.warnings.append(f"jsonld: JobPosting {index} skipped: {exc}")
                 continue
             used_ids.add(listing.external_id)
+            # The page URL and whether the page held one posting decide the listing's id and URL,
+            # and a sitemap's page is not the posting's scope, so the raw item keeps both.
+            listing.raw = {"page": ctx.url, "single": single, "posting": posting}
             page.listings.append(listing)
         return page
+
+    def parse_item(self, raw: Any, ctx: ParseContext) -> RawListing | None:
+        """Re-read one stored JobPosting: `parse`'s {page, single, posting} form, or a bare node."""
+        if isinstance(raw, dict) and isinstance(raw.get("posting"), dict) and "single" in raw:
+            posting: Any = raw["posting"]
+            page = raw.get("page")
+            ctx = ParseContext(url=page if isinstance(page, str) else ctx.url, board=ctx.board, page=ctx.page)
+            single = raw.get("single") is True
+        else:
+            posting, single = raw, True
+        if not isinstance(posting, dict):
+            raise ParseError("jsonld: stored item unreadable: not a JobPosting object")
+        try:
+            listing = self._listing(posting, ctx, single=single, used_ids=set())
+        except (TypeError, ValueError) as exc:
+            raise ParseError(f"jsonld: stored item unreadable: {exc}") from None
+        listing.raw = raw
+        return listing
 
     def _listing(self, posting: dict[str, Any], ctx: ParseContext, *, single: bool,
                  used_ids: set[str]) -> RawListing:

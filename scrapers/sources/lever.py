@@ -60,6 +60,13 @@ class Lever:
             page.follow.append(follow)
         return page
 
+    def parse_item(self, raw: Any, ctx: ParseContext) -> RawListing | None:
+        """Re-read one stored posting; `ctx.board` names the company."""
+        try:
+            return self._listing(raw, ctx)
+        except (KeyError, TypeError, ValueError) as exc:
+            raise ParseError(f"lever: stored item unreadable: {exc}") from None
+
     def _listing(self, item: Any, ctx: ParseContext) -> RawListing:
         if not isinstance(item, dict):
             raise TypeError("not an object")

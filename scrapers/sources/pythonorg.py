@@ -8,8 +8,9 @@ line of the description is the location ("City, Region, Country"), and there is 
 from __future__ import annotations
 
 import re
-from typing import ClassVar
+from typing import Any, ClassVar
 
+from aggregator.errors import ParseError
 from aggregator.model import RawListing
 from scrapers.sources._feed import FEED_CONTENT_TYPES, FeedItem, parse_feed
 from scrapers.sources.base import Defaults, Page, ParseContext
@@ -43,6 +44,16 @@ class PythonOrg:
             else:
                 page.listings.append(listing)
         return page
+
+    def parse_item(self, raw: Any, ctx: ParseContext) -> RawListing | None:
+        """Re-read one stored feed item (`FeedItem.to_dict()`'s form)."""
+        try:
+            listing = self._listing(FeedItem.from_dict(raw))
+        except TypeError as exc:
+            raise ParseError(f"pythonorg: stored item unreadable: {exc}") from None
+        if isinstance(listing, str):
+            raise ParseError(f"pythonorg: stored item unreadable: {listing}")
+        return listing
 
     def _listing(self, item: FeedItem) -> RawListing | str:
         external_id = _job_id(item.link) or _job_id(item.guid) or item.guid or item.link

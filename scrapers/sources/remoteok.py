@@ -12,6 +12,7 @@ backslash-n sequences inside the HTML; "" for an unknown location or company.
 
 from __future__ import annotations
 
+import contextlib
 import re
 from typing import Any, ClassVar
 
@@ -25,10 +26,9 @@ from scrapers.sources.base import Defaults, Page, ParseContext
 # either codec must map back to the same bytes.
 _CP1252_BYTES: dict[str, int] = {}
 for _byte in range(0x80, 0xA0):
-    try:
+    # Five bytes cp1252 leaves undefined; Latin-1 covers them as C1 controls.
+    with contextlib.suppress(UnicodeDecodeError):
         _CP1252_BYTES[bytes([_byte]).decode("cp1252")] = _byte
-    except UnicodeDecodeError:
-        pass  # five bytes cp1252 leaves undefined; Latin-1 covers them as C1 controls
 _CONT = "[\u0080-\u00bf" + "".join(_CP1252_BYTES) + "]"
 # One well-formed UTF-8 multi-byte sequence, each byte shown as its Latin-1/cp1252 character.
 # Matching whole sequences only (lead byte plus exactly its continuation bytes) is what keeps
@@ -89,6 +89,15 @@ class RemoteOK:
             except (KeyError, TypeError, ValueError) as exc:
                 page.warnings.append(f"remoteok: item {index} skipped: {exc}")
         return page
+
+    def parse_item(self, raw: Any, ctx: ParseContext) -> RawListing | None:
+        """Re-read one stored job object; the legal notice holds no listing."""
+        if isinstance(raw, dict) and "legal" in raw and "id" not in raw:
+            return None
+        try:
+            return self._listing(raw)
+        except (KeyError, TypeError, ValueError) as exc:
+            raise ParseError(f"remoteok: stored item unreadable: {exc}") from None
 
     def _listing(self, item: Any) -> RawListing:
         if not isinstance(item, dict):

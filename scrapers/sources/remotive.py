@@ -38,6 +38,13 @@ class Remotive:
                 page.warnings.append(f"remotive: item {index} skipped: {exc}")
         return page
 
+    def parse_item(self, raw: Any, ctx: ParseContext) -> RawListing | None:
+        """Re-read one stored job object."""
+        try:
+            return self._listing(raw)
+        except (KeyError, TypeError, ValueError) as exc:
+            raise ParseError(f"remotive: stored item unreadable: {exc}") from None
+
     def _listing(self, item: Any) -> RawListing:
         if not isinstance(item, dict):
             raise TypeError("not an object")

@@ -9,8 +9,9 @@ the text.
 from __future__ import annotations
 
 import re
-from typing import ClassVar
+from typing import Any, ClassVar
 
+from aggregator.errors import ParseError
 from aggregator.model import RawListing
 from scrapers.sources._feed import FeedItem, parse_feed
 from scrapers.sources.base import Defaults, Page, ParseContext
@@ -39,6 +40,16 @@ class Rss:
             else:
                 page.listings.append(listing)
         return page
+
+    def parse_item(self, raw: Any, ctx: ParseContext) -> RawListing | None:
+        """Re-read one stored feed item; `ctx.url` must be its feed's URL, which scopes bare guids."""
+        try:
+            listing = self._listing(FeedItem.from_dict(raw), ctx)
+        except TypeError as exc:
+            raise ParseError(f"rss: stored item unreadable: {exc}") from None
+        if isinstance(listing, str):
+            raise ParseError(f"rss: stored item unreadable: {listing}")
+        return listing
 
     def _listing(self, item: FeedItem, ctx: ParseContext) -> RawListing | str:
         external_id = feed_item_id(item, ctx.url)

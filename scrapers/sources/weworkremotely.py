@@ -10,9 +10,10 @@ headquarters, not the job's place, so it is not used as a location), `<skills>`,
 from __future__ import annotations
 
 import re
-from typing import ClassVar
+from typing import Any, ClassVar
 from urllib.parse import urlsplit
 
+from aggregator.errors import ParseError
 from aggregator.model import RawListing
 from scrapers.sources._feed import FEED_CONTENT_TYPES, FeedItem, parse_feed
 from scrapers.sources.base import Defaults, Page, ParseContext
@@ -45,6 +46,16 @@ class WeWorkRemotely:
             else:
                 page.listings.append(listing)
         return page
+
+    def parse_item(self, raw: Any, ctx: ParseContext) -> RawListing | None:
+        """Re-read one stored feed item (`FeedItem.to_dict()`'s form)."""
+        try:
+            listing = self._listing(FeedItem.from_dict(raw))
+        except TypeError as exc:
+            raise ParseError(f"weworkremotely: stored item unreadable: {exc}") from None
+        if isinstance(listing, str):
+            raise ParseError(f"weworkremotely: stored item unreadable: {listing}")
+        return listing
 
     def _listing(self, item: FeedItem) -> RawListing | str:
         external_id = _job_slug(item.link or item.guid)

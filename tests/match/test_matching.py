@@ -83,10 +83,10 @@ async def _alert(conn: Any, data: dict[str, Any], email: str) -> int:
     return alert_id
 
 
+_NAIVE_QUERY = "a.query = '' OR j.search @@ websearch_to_tsquery('english', a.query)"
 _NAIVE = f"""
 SELECT a.id AS alert_id, j.id AS job_id FROM alerts a CROSS JOIN jobs j
-WHERE a.status = 'active' AND {match.ALERT_FILTERS.replace("a.query_ts IS NULL OR j.search @@ a.query_ts",
-                                                        "a.query = '' OR j.search @@ websearch_to_tsquery('english', a.query)")}
+WHERE a.status = 'active' AND {match.ALERT_FILTERS.replace("a.query_ts IS NULL OR j.search @@ a.query_ts", _NAIVE_QUERY)}
 ORDER BY 1, 2
 """
 

@@ -22,18 +22,19 @@ from workers.notify.signing import generate_secret
 from workers.settings import build_worker
 
 Server = Callable[[web.Application], Awaitable[str]]
+SEEN = web.AppKey("seen", list[tuple[str, Any]])
 
 
 def receiver(secret: str, script: list[tuple[int, dict[str, str]]] | None = None,
              delay: float = 0.0) -> web.Application:
     """Verifies every request's signature; answers from `script` (status, headers), then 200."""
     app = web.Application()
-    app["seen"] = []
+    app[SEEN] = []
 
     async def hook(request: web.Request) -> web.Response:
         body = await request.read()
         payload = Webhook(secret).verify(body, dict(request.headers))  # raises on a bad signature
-        app["seen"].append((request.headers["webhook-id"], payload))
+        app[SEEN].append((request.headers["webhook-id"], payload))
         if delay:
             await asyncio.sleep(delay)
         status, headers = script.pop(0) if script else (200, {})
@@ -59,7 +60,7 @@ async def test_signed_delivery_verifies_with_the_reference_package(runtime: Runt
     notifier = Notifier(runtime, FAST)
     assert (await notifier.deliver(did)).state == "sent"
     await notifier.aclose()
-    [(msg_id, payload)] = app["seen"]
+    [(msg_id, payload)] = app[SEEN]
     assert msg_id.startswith("msg_hw_")
     assert payload["type"] == "job.matched"
     job = payload["data"]["job"]
@@ -86,7 +87,7 @@ async def test_retries_on_5xx_and_429_with_one_id_then_sends(make_settings: Call
         elapsed = loop.time() - started
         row = await delivery(rt, did)
     assert row["state"] == "sent" and row["attempts"] == 4
-    assert len({msg_id for msg_id, _ in app["seen"]}) == 1 and len(app["seen"]) == 4
+    assert len({msg_id for msg_id, _ in app[SEEN]}) == 1 and len(app[SEEN]) == 4
     assert elapsed >= 1.0  # Retry-After: 1 outweighed the 50 ms schedule
 
 
@@ -121,7 +122,7 @@ async def test_budget_spent_marks_dead_and_cli_retries(make_settings: Callable[.
         notifier = Notifier(rt, FAST)
         assert (await notifier.deliver(did)).state == "sent"  # the receiver recovered
         await notifier.aclose()
-    assert len({msg_id for msg_id, _ in app["seen"]}) == 1
+    assert len({msg_id for msg_id, _ in app[SEEN]}) == 1
 
 
 @pytest.mark.parametrize(("status", "state", "alert_status"), [(410, "dead", "disabled"), (400, "dead", "active"),
@@ -167,7 +168,7 @@ async def test_digest_webhook_lists_jobs(runtime: Runtime, http_server: Server) 
     [anchor] = await notifier.open_due_digests(datetime(2025, 1, 8, tzinfo=UTC))
     assert (await notifier.deliver(anchor)).state == "sent"
     await notifier.aclose()
-    [(msg_id, payload)] = app["seen"]
+    [(msg_id, payload)] = app[SEEN]
     assert payload["type"] == "jobs.digest" and len(payload["data"]["jobs"]) == 3
     assert msg_id.endswith("g20250106T0800")
 
@@ -185,7 +186,9 @@ async def test_ssrf_refused_at_send_time_and_on_redirect(make_settings: Callable
     # Private destinations off: loopback refused when sending, even though the row exists.
     async with connect(make_settings(HIREWIRE_ALLOW_PRIVATE_DESTINATIONS="false")) as rt:
         _, (did,) = await _setup(rt, "https://localhost/hook", secret)
-        assert (await Notifier(rt, FAST).deliver(did)).state == "dead"
+        notifier = Notifier(rt, FAST)
+        assert (await notifier.deliver(did)).state == "dead"
+        await notifier.aclose()
         assert "loopback" in (await delivery(rt, did))["last_error"]
     # Private allowed (tests, intranets): a redirect to the metadata address is still refused.
     async with connect(make_settings()) as rt:

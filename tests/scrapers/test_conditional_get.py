@@ -10,6 +10,7 @@ from aiohttp import web
 from aggregator import pipeline
 from aggregator.config import Settings
 from aggregator.runtime import connect
+from aggregator.store import sources as store_sources
 from scrapers.fetch import Fetcher
 from tests.conftest import ROOT
 
@@ -46,6 +47,8 @@ async def test_not_modified_is_recorded_and_nothing_is_reingested(
     settings = make_settings({"remotive": {"url": f"{base}/api/remote-jobs"}})
     async with connect(settings) as rt, Fetcher(settings.fetch, redis=rt.redis,
                                                 prefix=settings.redis_prefix) as fetcher:
+        async with rt.pool.acquire() as conn:
+            await store_sources.sync(conn, {"remotive": True})
         first = await pipeline.refresh_source(settings, rt.pool, fetcher, "remotive")
         async with rt.pool.acquire() as conn:
             before = await conn.fetch("SELECT external_id, updated_at, last_seen FROM postings ORDER BY 1")

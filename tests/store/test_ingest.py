@@ -136,3 +136,41 @@ async def test_concurrent_overlapping_batches_neither_deadlock_nor_duplicate(cle
     finally:
         for conn in conns:
             await conn.close()
+
+
+async def test_near_duplicate_on_another_board_joins_the_job(clean_db: str) -> None:
+    description = ("We are hiring a senior Python engineer to build our payments APIs with Django and PostgreSQL. "
+                   "You will own services end to end, mentor engineers and improve reliability across the stack.")
+    conn = await asyncpg.connect(clean_db)
+    try:
+        first = await ingest(conn, "remotive", [item("remotive", "r1", "Sr. Python Engineer (Remote)", "ACME Inc.",
+                                                     description=description)])
+        second = await ingest(conn, "weworkremotely", [item("weworkremotely", "w1", "Senior Python Engineer", "Acme",
+                                                            description=description + " Apply now.")])
+        assert (second.new, second.duplicates, second.new_job_ids) == (1, 1, [])
+        assert await conn.fetchval("SELECT count(DISTINCT job_id) FROM postings") == 1
+        # A genuinely different role at the same company stays apart.
+        third = await ingest(conn, "remotive", [item("remotive", "r2", "Junior Frontend Developer", "Acme",
+                                                     description="Build our React dashboards.")])
+        assert len(third.new_job_ids) == 1 and third.new_job_ids != first.new_job_ids
+    finally:
+        await conn.close()
+
+
+async def test_same_key_but_different_team_stays_apart(clean_db: str) -> None:
+    """Same company, title and place; the descriptions show two different teams: two jobs."""
+    payments = ("Join the payments team to build card processing services in Python, settlement pipelines, "
+                "ledgers and reconciliation jobs that move money reliably for merchants across Europe.")
+    search = ("Join the search team to build ranking and indexing services in Python, query understanding, "
+              "relevance experiments and the Elasticsearch clusters that power discovery for our users.")
+    conn = await asyncpg.connect(clean_db)
+    try:
+        await ingest(conn, "greenhouse", [item("greenhouse", "1", "Senior Python Engineer", description=payments)])
+        other = await ingest(conn, "lever", [item("lever", "9", "Senior Python Engineer", description=search)])
+        assert len(other.new_job_ids) == 1
+        assert await conn.fetchval("SELECT count(*) FROM jobs") == 2
+        # The payments job seen on a second board still joins its own job.
+        again = await ingest(conn, "remotive", [item("remotive", "p", "Senior Python Engineer", description=payments)])
+        assert (again.duplicates, again.new_job_ids) == (1, [])
+    finally:
+        await conn.close()

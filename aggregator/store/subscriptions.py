@@ -1,0 +1,69 @@
+"""Subscriptions: the subscriber's side of alerts — double opt-in, one-click unsubscribe, ownership.
+
+`store.alerts` saves and indexes alerts; this module holds what the public API and the subscriber
+pages need on top: confirming a pending alert (and its subscriber) once, unsubscribing one alert
+for good, and reading alerts scoped to one subscriber so no query can return another's.
+"""
+
+from __future__ import annotations
+
+import asyncpg
+
+__all__ = ["confirm", "get_owned", "page", "subscriber_email", "unsubscribe"]
+
+_COLUMNS = """id, subscriber_id, email, webhook_url, query, filters, status, frequency, send_hour, timezone,
+    created_at, last_digest_at"""
+
+
+async def confirm(conn: asyncpg.Connection, alert_id: int) -> asyncpg.Record | None:
+    """Activate a pending alert and mark its subscriber confirmed; idempotent.
+
+    Returns (id, subscriber_id, status) after the change, or None when the alert is gone. Only a
+    pending alert becomes active: an unsubscribed (disabled) or paused one keeps its state, so an old
+    confirmation link cannot undo an unsubscribe.
+    """
+    async with conn.transaction():
+        row = await conn.fetchrow(
+            "UPDATE alerts SET status = CASE WHEN status = 'pending' THEN 'active' ELSE status END "
+            "WHERE id = $1 RETURNING id, subscriber_id, status", alert_id)
+        if row is not None and row["subscriber_id"] is not None and row["status"] == "active":
+            await conn.execute("UPDATE subscribers SET confirmed_at = coalesce(confirmed_at, now()), "
+                               "unsubscribed_at = NULL WHERE id = $1", row["subscriber_id"])
+    return row
+
+
+async def unsubscribe(conn: asyncpg.Connection, alert_id: int) -> bool:
+    """Stop an alert for good (status 'disabled'); True if it exists. Pending deliveries are then skipped."""
+    async with conn.transaction():
+        row = await conn.fetchrow("UPDATE alerts SET status = 'disabled' WHERE id = $1 RETURNING subscriber_id",
+                                  alert_id)
+        if row is None:
+            return False
+        if row["subscriber_id"] is not None:
+            # The subscriber counts as unsubscribed once none of their alerts is live any more.
+            await conn.execute(
+                "UPDATE subscribers SET unsubscribed_at = now() WHERE id = $1 AND NOT EXISTS ("
+                "SELECT 1 FROM alerts WHERE subscriber_id = $1 AND status IN ('active', 'paused', 'pending'))",
+                row["subscriber_id"])
+    return True
+
+
+async def get_owned(conn: asyncpg.Connection, alert_id: int, subscriber_id: int | None) -> asyncpg.Record | None:
+    """One alert; with a subscriber id, only if it is theirs (None: the operator sees every alert)."""
+    return await conn.fetchrow(
+        f"SELECT {_COLUMNS} FROM alerts WHERE id = $1 AND ($2::bigint IS NULL OR subscriber_id = $2)",
+        alert_id, subscriber_id)
+
+
+async def page(conn: asyncpg.Connection, *, subscriber_id: int | None, after: int, limit: int) -> list[asyncpg.Record]:
+    """Alerts in id order after `after`; scoped to one subscriber when given."""
+    return list(await conn.fetch(
+        f"SELECT {_COLUMNS} FROM alerts WHERE id > $1 AND ($2::bigint IS NULL OR subscriber_id = $2) "
+        "ORDER BY id LIMIT $3", after, subscriber_id, limit))
+
+
+async def subscriber_email(conn: asyncpg.Connection, subscriber_id: int) -> str | None:
+    """The address of a confirmed subscriber (None if unknown or never confirmed)."""
+    value = await conn.fetchval("SELECT email FROM subscribers WHERE id = $1 AND confirmed_at IS NOT NULL",
+                                subscriber_id)
+    return str(value) if value is not None else None

@@ -1,0 +1,73 @@
+"""`hirewire subscribe` and `hirewire alerts …` against the run's real servers."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from collections.abc import Callable
+
+import asyncpg
+
+from tests.match.helpers import listing, store
+
+
+def hw(env: dict[str, str], *args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([sys.executable, "-m", "aggregator", *args], env=env, capture_output=True, text=True,
+                          timeout=120)
+
+
+async def test_subscribe_show_pause_resume_backfill_delete(clean_db: str,
+                                                           cli_env: Callable[..., dict[str, str]]) -> None:
+    env = cli_env()
+    made = hw(env, "subscribe", "--email", "ada@example.org", "--query", "django OR fastapi -php",
+              "--remote", "remote", "--country", "DE", "--min-salary", "80000", "--currency", "EUR",
+              "--seniority", "senior", "--frequency", "daily", "--send-hour", "7", "--timezone", "Europe/Berlin")
+    assert made.returncode == 0, made.stderr
+    alert_id = made.stdout.split()[1]
+    assert made.stdout.strip() == f"alert {alert_id}"
+
+    shown = json.loads(hw(env, "alerts", "show", alert_id).stdout)
+    assert shown["status"] == "active" and shown["countries"] == ["DE"]
+    assert shown["min_salary"] == {"amount": 80000.0, "currency": "EUR", "period": "year", "include_unknown": True}
+    assert "ada@example.org" in hw(env, "alerts", "list").stdout
+
+    assert hw(env, "alerts", "pause", alert_id).stdout.strip() == f"alert {alert_id} paused"
+    assert hw(env, "alerts", "resume", alert_id).stdout.strip() == f"alert {alert_id} resumed"
+
+    conn = await asyncpg.connect(clean_db)
+    try:
+        await store(conn, listing(), listing(title="PHP Developer", skills=["FastAPI"], description_text="php fastapi"))
+        filled = hw(env, "alerts", "backfill", alert_id, "--days", "3")
+        assert filled.returncode == 0, filled.stderr
+        assert filled.stdout.strip() == f"alert {alert_id}: 1 new deliveries"
+        assert hw(env, "alerts", "backfill", alert_id).stdout.strip() == f"alert {alert_id}: 0 new deliveries"
+        assert await conn.fetchval("SELECT confirmed_at IS NOT NULL FROM subscribers") is True
+    finally:
+        await conn.close()
+
+    assert hw(env, "alerts", "delete", alert_id).returncode == 0
+    gone = hw(env, "alerts", "show", alert_id)
+    assert gone.returncode == 1 and gone.stderr.strip() == f"hirewire: ID: no alert {alert_id}"
+
+
+def test_subscribe_webhook_prints_secret_once(clean_db: str, cli_env: Callable[..., dict[str, str]]) -> None:
+    env = cli_env(HIREWIRE_ALLOW_PRIVATE_DESTINATIONS="true")
+    made = hw(env, "subscribe", "--webhook", "http://127.0.0.1:9/hook", "--skill-all", "Django")
+    assert made.returncode == 0, made.stderr
+    lines = made.stdout.splitlines()
+    assert lines[1].startswith("secret whsec_")
+    assert "whsec_" not in hw(env, "alerts", "show", lines[0].split()[1]).stdout
+
+
+def test_subscribe_refusals_name_the_field(clean_db: str, cli_env: Callable[..., dict[str, str]]) -> None:
+    env = cli_env()
+    bad = hw(env, "subscribe", "--email", "ada@example.org", "--min-salary", "5", "--currency", "XYZ")
+    assert bad.returncode == 1
+    assert bad.stderr.strip() == "hirewire: min_salary.currency: unknown currency 'XYZ'"
+    private = hw(env, "subscribe", "--webhook", "https://127.0.0.1/hook")
+    assert private.returncode == 1 and "channel.webhook" in private.stderr
+    stop = hw(env, "subscribe", "--email", "ada@example.org", "--query", "the and of")
+    assert stop.returncode == 1 and stop.stderr.startswith("hirewire: query: has no searchable words")
+    limit = hw(env, "alerts", "backfill", "1", "--limit", "5000")
+    assert limit.returncode == 1 and "--limit" in limit.stderr

@@ -6,7 +6,7 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
 
-.PHONY: run test lint bench demo clean
+.PHONY: run test lint bench demo clean browser
 
 $(STAMP): pyproject.toml
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "hirewire needs Python 3.11 or newer")'
@@ -25,7 +25,13 @@ lint: $(STAMP)
 	$(BIN)/ruff check aggregator scrapers workers tests bench
 	$(BIN)/mypy
 
-test: lint
+# Headless Chromium for the rendering checks of emails and pages (Debian's package; skipped if unavailable).
+browser:
+	@command -v chromium >/dev/null 2>&1 || { [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1 && \
+	  { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-dejavu-core >/dev/null; } \
+	  || echo "chromium unavailable: the browser checks will be skipped"; }
+
+test: lint browser
 	$(BIN)/python -m pytest
 
 bench: $(STAMP)

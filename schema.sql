@@ -229,5 +229,6 @@ BEGIN
 END $$;
 CREATE OR REPLACE TRIGGER jobs_notify AFTER INSERT ON jobs FOR EACH ROW EXECUTE FUNCTION hirewire_notify_job();
 
--- A fresh database gets everything above, so it is at the newest migration (0003 included).
-INSERT INTO schema_migrations (version) VALUES (1), (3) ON CONFLICT DO NOTHING;
+-- A fresh database gets everything above; `hirewire migrate` also records every shipped upgrade
+-- (aggregator/migrations/) as applied, since this file already contains them.
+INSERT INTO schema_migrations (version) VALUES (1) ON CONFLICT DO NOTHING;

@@ -39,6 +39,17 @@ def parse_duration(value: str | int | float, setting: str) -> float:
     return seconds
 
 
+def default_data_dir() -> Path:
+    """The user's data directory; /var/lib/hirewire for root, as for any system daemon.
+
+    (The embedded PostgreSQL runs as an unprivileged user when started by root and must be able to
+    traverse every folder above its data, which a home directory like /root does not allow.)
+    """
+    if hasattr(os, "geteuid") and os.geteuid() == 0:
+        return Path("/var/lib/hirewire")
+    return Path(platformdirs.user_data_dir("hirewire"))
+
+
 @dataclass(frozen=True, slots=True)
 class SourceSettings:
     """One source's effective settings: its adapter's defaults overridden by the TOML table."""
@@ -96,7 +107,7 @@ class FetchSettings:
 class Settings:
     database_url: str | None = None
     redis_url: str | None = None
-    data_dir: Path = field(default_factory=lambda: Path(platformdirs.user_data_dir("hirewire")))
+    data_dir: Path = field(default_factory=lambda: default_data_dir())
     config_path: Path | None = None
     smtp_url: str | None = None
     mail_from: str = "hirewire <alerts@localhost>"
@@ -286,7 +297,7 @@ def load_settings(env: Mapping[str, str] | None = None) -> Settings:
     if not re.fullmatch(r"[A-Za-z0-9_.:-]{1,64}", prefix):
         raise ConfigError("HIREWIRE_REDIS_PREFIX", "letters, digits and _.:- only, at most 64")
 
-    data_dir = Path(d) if (d := get("HIREWIRE_DATA_DIR")) else Path(platformdirs.user_data_dir("hirewire"))
+    data_dir = Path(d) if (d := get("HIREWIRE_DATA_DIR")) else default_data_dir()
     return Settings(
         database_url=database_url,
         redis_url=redis_url,

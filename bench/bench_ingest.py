@@ -23,10 +23,10 @@ import asyncpg
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from aggregator.model import RawListing  # noqa: E402
-from aggregator.normalise import normalise  # noqa: E402
-from aggregator.store.postings import Incoming, ingest  # noqa: E402
-from bench._servers import scratch_database  # noqa: E402
+from aggregator.model import RawListing
+from aggregator.normalise import normalise
+from aggregator.store.postings import Incoming, ingest
+from bench._servers import scratch_database
 
 BATCH = 1000
 ROLES = ["Python Engineer", "Backend Developer", "Django Developer", "Platform Engineer", "Data Engineer",
@@ -34,10 +34,7 @@ ROLES = ["Python Engineer", "Backend Developer", "Django Developer", "Platform E
 LEVELS = ["", "Senior ", "Junior ", "Lead ", "Staff ", "Sr. "]
 PLACES = ["Remote", "Remote - US only", "Berlin, Germany", "London, UK", "Remote (EMEA)", "New York, NY",
           "Toronto, Canada", "Hybrid - Amsterdam", "Anywhere", "Paris, France"]
-WORDS = ("we build reliable services with python django fastapi postgresql redis celery kafka docker kubernetes "
-         "aws terraform graphql rest grpc pytest our team ships small changes often and cares about "
-         "observability testing code review mentoring and clear writing you will design apis own services "
-         "end to end and improve performance of critical paths").split()
+WORDS = ["we", "build", "reliable", "services", "with", "python", "django", "fastapi", "postgresql", "redis", "celery", "kafka", "docker", "kubernetes", "aws", "terraform", "graphql", "rest", "grpc", "pytest", "our", "team", "ships", "small", "changes", "often", "and", "cares", "about", "observability", "testing", "code", "review", "mentoring", "and", "clear", "writing", "you", "will", "design", "apis", "own", "services", "end", "to", "end", "and", "improve", "performance", "of", "critical", "paths"]
 
 
 def make_raw(rng: random.Random, n: int) -> RawListing:

@@ -28,133 +28,220 @@ import asyncpg
 
 from aggregator import match
 from aggregator.dedup import company_key
-from aggregator.model import ANNUAL_FACTOR, Listing, Location
+from aggregator.model import Listing, Location
 from aggregator.normalise.currency import to_usd
 from aggregator.regions import regions_of
+from aggregator.store import alerts as store_alerts
 from aggregator.store import db, postings
 
-TECH = ["django", "fastapi", "flask", "postgresql", "kubernetes", "aws", "docker", "celery", "redis", "kafka",
-        "graphql", "pandas", "pytorch", "airflow", "spark", "terraform", "react", "typescript", "golang", "rust",
-        "asyncio", "microservices", "sqlalchemy", "elasticsearch", "gcp", "azure", "linux", "ansible", "numpy",
-        "scrapy", "mlops", "etl", "dbt", "snowflake", "tensorflow", "langchain", "llm", "rabbitmq", "grpc", "php"]
-ROLES = ["Backend Engineer", "Python Developer", "Software Engineer", "Data Engineer", "Platform Engineer",
-         "Machine Learning Engineer", "API Developer", "DevOps Engineer", "Full Stack Developer", "SRE"]
-FILLER = str.split("we are a team building products for customers with modern tools you will design build and operate "
-          "services work closely with product design own features end to end write tests review code mentor "
-          "colleagues improve reliability performance and security of our platform benefits include equity "
-          "flexible hours learning budget health insurance")
-SKILLS = ["Django", "FastAPI", "Flask", "PostgreSQL", "Kubernetes", "AWS", "Docker", "Celery", "Redis", "Kafka"]
-COUNTRIES = ["US"] * 8 + ["GB"] * 3 + ["DE"] * 3 + ["FR", "NL", "ES", "PL", "CA", "BR", "IN", "AU", "JP", "PT"]
-REGIONS = ["Europe", "EMEA", "Americas", "North America", "Latin America", "APAC", "Worldwide"]
-SOURCES = ["remotive", "remoteok", "jobicy", "arbeitnow", "himalayas", "greenhouse"]
-COMPANIES = [f"Company {n}" for n in range(300)]
-SENIORITY = ["junior", "mid", "senior", "senior", "lead", "principal"]
+# -- jobs: realistic Python-backend listings --------------------------------------------------------
+
+#: (word as written, weight): how often a listing's stack mentions it (Zipf-like, Python-backend boards).
+STACK = [("Django", 30), ("PostgreSQL", 30), ("AWS", 28), ("Docker", 25), ("FastAPI", 18), ("Kubernetes", 18),
+         ("Redis", 14), ("Flask", 12), ("Celery", 10), ("React", 10), ("TypeScript", 9), ("GCP", 8),
+         ("Terraform", 8), ("Kafka", 7), ("Airflow", 6), ("Pandas", 6), ("GraphQL", 6), ("MySQL", 5),
+         ("Go", 5), ("SQLAlchemy", 5), ("Azure", 5), ("Elasticsearch", 4), ("RabbitMQ", 4), ("Spark", 4),
+         ("asyncio", 4), ("MongoDB", 4), ("dbt", 3), ("Snowflake", 3), ("PyTorch", 3), ("gRPC", 3),
+         ("Rust", 2), ("Java", 3), ("PHP", 2), ("Ruby", 2), ("Scrapy", 1), ("Pydantic", 3), ("NumPy", 3),
+         ("LLM", 3), ("LangChain", 1), ("BigQuery", 2), ("ClickHouse", 1), ("Ansible", 1), ("Linux", 4)]
+#: Skills the normaliser extracts (a subset of the stack words).
+SKILLS = {"Django", "PostgreSQL", "AWS", "Docker", "FastAPI", "Kubernetes", "Redis", "Flask", "Celery", "React",
+          "TypeScript", "GCP", "Terraform", "Kafka", "Airflow", "Pandas", "GraphQL", "Go", "SQLAlchemy", "Azure"}
+DOMAINS = [("fintech", 12), ("payments", 6), ("healthcare", 8), ("healthtech", 4), ("e-commerce", 8),
+           ("climate", 4), ("edtech", 4), ("security", 6), ("logistics", 4), ("marketplace", 5), ("adtech", 2),
+           ("insurance", 3), ("biotech", 2), ("gaming", 2), ("crypto", 2), ("saas", 10), ("media", 3)]
+ROLES = [("Backend Engineer", 30), ("Python Developer", 20), ("Software Engineer", 25), ("Data Engineer", 10),
+         ("Platform Engineer", 6), ("Machine Learning Engineer", 5), ("Full Stack Engineer", 8),
+         ("Site Reliability Engineer", 3), ("API Engineer", 3), ("Backend Developer", 10), ("Django Developer", 4),
+         ("Data Platform Engineer", 2), ("Engineering Manager", 3)]
+SENIORITY = [("junior", 7), ("mid", 18), ("senior", 38), ("lead", 8), ("principal", 4), (None, 25)]
+TITLE_LEVEL = {"junior": "Junior", "mid": "", "senior": "Senior", "lead": "Lead", "principal": "Principal"}
+#: Office countries of job listings and the currency paid there.
+JOB_COUNTRIES = [("US", 36), ("GB", 9), ("DE", 9), ("CA", 5), ("NL", 4), ("IN", 5), ("FR", 3), ("ES", 3),
+                 ("PL", 3), ("IE", 2), ("SE", 2), ("CH", 2), ("PT", 2), ("BR", 2), ("AU", 2), ("SG", 1),
+                 ("MX", 1), ("AR", 1), ("IL", 1), ("JP", 1)]
+CURRENCY = {"US": "USD", "GB": "GBP", "CA": "CAD", "IN": "INR", "CH": "CHF", "AU": "AUD", "BR": "BRL",
+            "SE": "SEK", "PL": "PLN", "SG": "SGD", "MX": "MXN", "JP": "JPY", "IL": "ILS", "AR": "USD"}
+PAY_USD = {"US": (110, 230), "CH": (100, 180), "GB": (60, 130), "CA": (80, 160), "AU": (80, 150), "IL": (70, 150),
+           "DE": (60, 120), "NL": (55, 110), "IE": (60, 120), "SE": (50, 100), "FR": (45, 95), "ES": (35, 75),
+           "PT": (30, 65), "PL": (35, 80), "IN": (15, 50), "BR": (25, 70), "MX": (30, 70), "AR": (30, 70),
+           "SG": (60, 140), "JP": (50, 110)}
+REMOTE_REGIONS = [(["Worldwide"], 6), (["Europe"], 8), (["EMEA"], 4), (["Americas"], 3), (["North America"], 5),
+                  (["Latin America"], 2), (["APAC"], 2), (["Europe", "North America"], 2)]
+SOURCES = ["remotive", "remoteok", "jobicy", "arbeitnow", "himalayas", "greenhouse", "lever", "ashby",
+           "weworkremotely", "pythonorg", "hn"]
+SYLLABLES = ["ac", "me", "lu", "mi", "no", "va", "ter", "ra", "zen", "dex", "flo", "qu", "bit", "sy", "ka", "or",
+             "pix", "tal", "ven", "ly", "do", "sto", "hub", "ion"]
+COMPANIES = sorted({(rng_name := random.Random(n)).choice(SYLLABLES).title() + rng_name.choice(SYLLABLES)
+                    + rng_name.choice(["", "ly", "io", " Labs", " Health", " Pay", " Cloud", " Data", " AI"])
+                    for n in range(2000)})[:600]
+SENTENCES = [
+    "You will design, build and operate the services behind our {product}.",
+    "Our backend is written in Python with {a} and {b}, deployed on {c}.",
+    "We are looking for an engineer who cares about reliability, testing and clean APIs.",
+    "You will work closely with product and design and own features end to end.",
+    "Experience with {a} is required; {b} is a plus.",
+    "We process millions of events a day with {a} and {c}.",
+    "Our team values code review, pairing, documentation and a sustainable pace.",
+    "You will mentor colleagues and help shape our engineering practices.",
+    "Nice to have: {b}, {c} or experience in {domain}.",
+    "We offer equity, a learning budget, flexible hours and health insurance.",
+    "You have {years} or more years of professional experience with Python.",
+    "The role involves improving performance, observability and security of our platform.",
+    "We are a {domain} company helping customers manage their {product}.",
+    "You will build data pipelines and internal tools with {a}.",
+    "Strong knowledge of SQL, HTTP and distributed systems.",
+]
+PRODUCTS = ["payments platform", "analytics product", "public API", "marketplace", "data platform",
+            "mobile apps", "customer dashboard", "billing system", "search engine", "machine learning platform"]
 
 
-def zipf_pick(rng: random.Random, items: list[str]) -> str:
-    return items[min(int(rng.paretovariate(1.1)) - 1, len(items) - 1)]
+def weighted(rng: random.Random, pairs: list[tuple[Any, int]]) -> Any:
+    return rng.choices([value for value, _ in pairs], [weight for _, weight in pairs])[0]
 
 
 def make_job(rng: random.Random, number: int) -> Listing:
-    tech = {zipf_pick(rng, TECH) for _ in range(rng.randint(3, 8))}
-    words = [rng.choice(FILLER) for _ in range(rng.randint(120, 300))]
-    for word in tech:
-        for _ in range(rng.randint(1, 3)):
-            words.insert(rng.randrange(len(words)), word)
-    remote = rng.choices(["remote", "hybrid", "onsite", None], [6, 2, 2, 1])[0]
-    countries = sorted({rng.choice(COUNTRIES) for _ in range(rng.choice([0, 1, 1, 1, 2]))})
-    regions = sorted({rng.choice(REGIONS) for _ in range(rng.choice([0, 0, 1, 2]))}) if remote == "remote" else []
-    salary = rng.choice([None, None, rng.randrange(40, 250) * 1000])
-    currency = rng.choice(["USD", "USD", "EUR", "GBP"])
-    seniority = rng.choice([*SENIORITY, None])
-    title = f"{(seniority or '').title()} {rng.choice(ROLES)} ({rng.choice(sorted(tech)).title()})".strip()
-    return Listing(source=rng.choice(SOURCES), external_id=f"b{number}", title=title,
-                   company=rng.choice(COMPANIES), remote=remote, locations=[Location(country=c) for c in countries],
-                   remote_regions=regions, employment_type=rng.choices(["full_time", "contract", "part_time"],
-                                                                       [8, 2, 1])[0],
-                   seniority=seniority, skills=sorted({s for s in SKILLS if s.lower() in tech}),
-                   description_text=" ".join(words), posted_at=datetime.now(UTC) - timedelta(days=rng.randint(0, 20)),
-                   salary_annual_min=salary, salary_annual_max=salary and salary * 1.2,
-                   salary_currency=currency if salary else None, python_backend=True, fingerprint=f"bench{number}")
+    """A listing as the adapters produce it: realistic title, stack, place, pay and description."""
+    stack = list(dict.fromkeys(weighted(rng, STACK) for _ in range(rng.randint(4, 9))))
+    domain = weighted(rng, DOMAINS)
+    seniority = weighted(rng, SENIORITY)
+    role = weighted(rng, ROLES)
+    if rng.random() < 0.25:
+        role = f"{role} ({stack[0]})"
+    title = f"{TITLE_LEVEL.get(seniority or '', '')} {role}".strip()
+    company = rng.choice(COMPANIES)
+    remote = rng.choices(["remote", "hybrid", "onsite", None], [55, 25, 15, 5])[0]
+    countries: list[str] = []
+    regions: list[str] = []
+    if remote == "remote":
+        kind = rng.choices(["anywhere", "country", "region", "both"], [20, 40, 32, 8])[0]
+        if kind in ("country", "both"):
+            countries = sorted({weighted(rng, JOB_COUNTRIES) for _ in range(rng.choice([1, 1, 1, 2]))})
+        if kind in ("region", "both"):
+            regions = list(weighted(rng, REMOTE_REGIONS))
+    elif remote is not None or rng.random() < 0.7:
+        countries = [weighted(rng, JOB_COUNTRIES)]
+    salary = None
+    currency = None
+    home = countries[0] if countries else "US"
+    if rng.random() < 0.45:
+        low, high = PAY_USD.get(home, (50, 120))
+        currency = CURRENCY.get(home, "EUR") if rng.random() < 0.85 else "USD"
+        usd = rng.uniform(low, high) * 1000 * {"junior": 0.7, "mid": 0.85, "lead": 1.15,
+                                              "principal": 1.3}.get(seniority or "", 1.0)
+        rate = to_usd(1.0, currency) or 1.0
+        salary = round(usd / rate, -3)
+    words = []
+    for template in rng.sample(SENTENCES, rng.randint(6, 11)):
+        picks = rng.sample(stack, 3) if len(stack) >= 3 else [*stack, *stack, *stack][:3]
+        words.append(template.format(a=picks[0], b=picks[1], c=picks[2], domain=domain,
+                                     product=rng.choice(PRODUCTS), years=rng.choice([2, 3, 4, 5, 7])))
+    description = f"{company} is hiring a {title}. " + " ".join(words) + f" Stack: {', '.join(stack)}."
+    return Listing(source=rng.choice(SOURCES), external_id=f"b{number}", title=title, company=company,
+                   remote=remote, locations=[Location(country=c) for c in countries], remote_regions=regions,
+                   employment_type=rng.choices(["full_time", "contract", "part_time"], [85, 12, 3])[0],
+                   seniority=seniority, skills=sorted(SKILLS & set(stack)), description_text=description,
+                   posted_at=datetime.now(UTC) - timedelta(hours=rng.randint(0, 72)),
+                   salary_annual_min=salary, salary_annual_max=salary and round(salary * rng.choice([1.0, 1.2,
+                                                                                                      1.3]), -3),
+                   salary_currency=currency, python_backend=True, fingerprint=f"bench{number}")
+
+
+# -- alerts: what people who want a Python-backend job ask for ----------------------------------------
+
+#: Query kinds and their shares. Words are lower-case as typed; weights follow the jobs' stack.
+FRAMEWORKS = [("django", 30), ("fastapi", 22), ("flask", 10), ("python", 8), ("postgresql", 5), ("aws", 4),
+              ("kubernetes", 4), ("airflow", 4), ("celery", 2), ("pandas", 3), ("kafka", 2), ("graphql", 2),
+              ("pytorch", 2), ("terraform", 2), ("rust", 2), ("go", 2), ("asyncio", 2), ("sqlalchemy", 1),
+              ("snowflake", 1), ("dbt", 1), ("llm", 2), ("spark", 1), ("elasticsearch", 1), ("pydantic", 1)]
+PHRASES = [('"data platform"', 4), ('"machine learning"', 5), ('"backend engineer"', 8), ('"platform engineer"', 3),
+           ('"data engineer"', 6), ('"site reliability"', 2), ('"python developer"', 6), ('"full stack"', 4),
+           ('"engineering manager"', 2), ('"api engineer"', 1), ('"software engineer"', 4)]
+EXCLUSIONS = ["php", "java", "react", "ruby", "wordpress", "crypto", "typescript", "manager"]
+#: Where subscribers live (the country filter), roughly as job-board audiences are spread.
+ALERT_COUNTRIES = [("US", 28), ("GB", 8), ("DE", 8), ("IN", 10), ("CA", 4), ("NL", 3), ("FR", 3), ("ES", 3),
+                   ("PL", 4), ("BR", 4), ("PT", 2), ("IE", 1), ("SE", 1), ("AU", 2), ("MX", 2), ("AR", 2),
+                   ("NG", 2), ("UA", 3), ("RO", 2), ("PH", 2), ("PK", 2), ("TR", 1), ("IT", 2), ("CH", 1)]
+ALERT_SENIORITY = [(["senior"], 35), (["senior", "lead"], 15), (["mid", "senior"], 15), (["mid"], 10),
+                   (["junior"], 8), (["lead", "principal"], 6), (["junior", "mid"], 6), (["principal"], 2)]
+ALERT_SKILLS = [(["Django"], 10), (["FastAPI"], 8), (["Flask"], 3), (["Django", "FastAPI"], 6),
+                (["Kafka"], 2), (["Airflow"], 2), (["Kubernetes"], 2), (["FastAPI", "Flask"], 3),
+                (["Celery", "Redis"], 1), (["GraphQL"], 1), (["Go"], 1)]
 
 
 def make_query(rng: random.Random) -> str:
     kind = rng.random()
-    a, b, c = (zipf_pick(rng, TECH) for _ in range(3))
-    if kind < 0.3:
-        return f"{a} {b}"
-    if kind < 0.55:
-        return f"{a} OR {b}"
-    if kind < 0.7:
-        return f"{a} {b} -{c}"
-    if kind < 0.8:
-        return f'"{rng.choice(ROLES).lower()}" {a}'
-    return f"python {a} {b}"
+    if kind < 0.04:
+        return ""
+    if kind < 0.40:
+        return str(weighted(rng, FRAMEWORKS))
+    if kind < 0.52:
+        a, b = weighted(rng, FRAMEWORKS), weighted(rng, FRAMEWORKS)
+        return f"{a} OR {b}" if a != b else str(a)
+    if kind < 0.66:
+        return str(weighted(rng, PHRASES))
+    if kind < 0.76:
+        return f"{weighted(rng, FRAMEWORKS)} -{rng.choice(EXCLUSIONS)}"
+    if kind < 0.86:
+        return f"{weighted(rng, DOMAINS)} {weighted(rng, FRAMEWORKS)}" if rng.random() < 0.6 \
+            else str(weighted(rng, DOMAINS))
+    if kind < 0.92:
+        return rng.choice(COMPANIES).split()[0].lower()
+    a, b = weighted(rng, FRAMEWORKS), weighted(rng, FRAMEWORKS)
+    return f"{a} {b}" if a != b else f"{a} {weighted(rng, PHRASES)}"
 
 
 def make_alert(rng: random.Random) -> dict[str, Any]:
+    """A query plus, almost always, one to three structured filters."""
     alert: dict[str, Any] = {"query": make_query(rng), "remote": [], "countries": [], "seniority": [],
                              "employment_types": [], "skills_any": [], "skills_all": [], "sources": [],
                              "exclude_companies": [], "min_salary_usd": None, "include_unknown": True,
                              "max_age_days": None}
-    if rng.random() < 0.7:
-        alert["remote"] = rng.choice([["remote"], ["remote", "hybrid"], ["hybrid", "onsite"]])
-    if rng.random() < 0.6:
-        alert["countries"] = sorted({rng.choice(COUNTRIES) for _ in range(rng.randint(1, 2))})
-    if rng.random() < 0.6:
-        alert["seniority"] = sorted({rng.choice(SENIORITY) for _ in range(rng.randint(1, 2))})
-    if rng.random() < 0.15:
+    filters = ["countries", "remote", "seniority", "salary", "skills", "employment", "age", "exclude"]
+    wanted = rng.choices([0, 1, 2, 3], [3, 30, 45, 22])[0]
+    chosen: set[str] = set()
+    while len(chosen) < wanted:
+        chosen.add(rng.choices(filters, [70, 45, 50, 35, 15, 4, 6, 3])[0])
+    if "countries" in chosen:
+        alert["countries"] = sorted({weighted(rng, ALERT_COUNTRIES) for _ in range(rng.choice([1, 1, 1, 2]))})
+    if "remote" in chosen:
+        alert["remote"] = rng.choices([["remote"], ["remote", "hybrid"], ["hybrid", "onsite"], ["onsite"]],
+                                      [70, 18, 8, 4])[0]
+    if "seniority" in chosen:
+        alert["seniority"] = weighted(rng, ALERT_SENIORITY)
+    if "salary" in chosen:
+        country = alert["countries"][0] if alert["countries"] else "US"
+        low, high = PAY_USD.get(country, (40, 100))
+        alert["min_salary_usd"] = round(rng.uniform(low, high * 1.1)) * 1000.0
+        alert["include_unknown"] = rng.random() < 0.4
+    if "skills" in chosen:
+        alert["skills_any"] = list(weighted(rng, ALERT_SKILLS))
+    if "employment" in chosen:
         alert["employment_types"] = ["contract"]
-    if rng.random() < 0.25:
-        alert["skills_any"] = sorted({rng.choice(SKILLS) for _ in range(rng.randint(1, 3))})
-    if rng.random() < 0.1:
-        alert["skills_all"] = [rng.choice(SKILLS)]
-    if rng.random() < 0.05:
-        alert["sources"] = [rng.choice(SOURCES)]
-    if rng.random() < 0.1:
+    if "age" in chosen:
+        alert["max_age_days"] = rng.choice([1, 2, 7])
+    if "exclude" in chosen:
         alert["exclude_companies"] = [company_key(rng.choice(COMPANIES))]
-    if rng.random() < 0.5:
-        yearly = rng.randrange(60, 200) * 1000
-        alert["min_salary_usd"] = to_usd(yearly * ANNUAL_FACTOR["year"], rng.choice(["USD", "EUR"]))
-        alert["include_unknown"] = rng.random() < 0.3
-    if rng.random() < 0.2:
-        alert["max_age_days"] = rng.choice([7, 14, 30])
     return alert
 
 
-async def insert_alerts(conn: asyncpg.Connection, alerts: list[dict[str, Any]]) -> None:
-    """Index and insert alerts in bulk, exactly as store.alerts.create would one by one."""
-    texts: dict[str, str] = {}
-    for query in sorted({a["query"] for a in alerts if a["query"]}):
-        texts[query] = await conn.fetchval("SELECT websearch_to_tsquery('english', $1)::text", query)
-    vocabulary: set[str] = set()
-    rows = []
-    for number, a in enumerate(alerts):
-        terms = match.required_terms(match.parse_tsquery(texts[a["query"]])) if a["query"] else None
-        vocabulary |= terms or set()
-        regions = regions_of(a["countries"])
-        keys = match.alert_keys(terms=terms, remote=a["remote"], seniority=a["seniority"],
-                                employment_types=a["employment_types"], countries=a["countries"], regions=regions,
-                                skills_any=a["skills_any"], skills_all=a["skills_all"], sources=a["sources"])
-        rows.append((f"s{number}@example.org", a["query"], sorted(terms) if terms is not None else None, keys,
-                     a["remote"], a["countries"], regions, a["seniority"], a["employment_types"], a["sources"],
-                     a["skills_any"], a["skills_all"], a["exclude_companies"], a["min_salary_usd"],
-                     a["include_unknown"], a["max_age_days"]))
-    await conn.execute("INSERT INTO alert_terms (term) SELECT unnest($1::text[]) ON CONFLICT DO NOTHING",
-                       sorted(vocabulary))
-    await conn.execute("CREATE TEMP TABLE new_alerts (email text, query text, terms text[], keys text[], "
-                       "remote text[], countries text[], regions text[], seniority text[], employment_types text[], "
-                       "sources text[], skills_any text[], skills_all text[], exclude_companies text[], "
-                       "min_salary_usd float8, include_unknown_salary bool, max_age_days int)")
-    await conn.copy_records_to_table("new_alerts", records=rows)
-    await conn.execute("""
-        INSERT INTO alerts (email, query, query_ts, terms, keys, remote, countries, regions, seniority,
-                            employment_types, sources, skills_any, skills_all, exclude_companies, min_salary_usd,
-                            include_unknown_salary, max_age_days, status)
-        SELECT email, query, CASE WHEN query = '' THEN NULL ELSE websearch_to_tsquery('english', query) END,
-               terms, keys, remote, countries, regions, seniority, employment_types, sources, skills_any,
-               skills_all, exclude_companies, min_salary_usd, include_unknown_salary, max_age_days, 'paused'
-        FROM new_alerts""")
+async def insert_alerts(conn: asyncpg.Connection, alerts: list[dict[str, Any]]) -> float:
+    """COPY alerts in unindexed (paused), then index them with the store's set-based `reindex`.
+
+    Returns the seconds `reindex` took.
+    """
+    rows = [(f"s{number}@example.org", a["query"], a["remote"], a["countries"], regions_of(a["countries"]),
+             a["seniority"], a["employment_types"], a["sources"], a["skills_any"], a["skills_all"],
+             a["exclude_companies"], a["min_salary_usd"], a["include_unknown"], a["max_age_days"], "paused")
+            for number, a in enumerate(alerts)]
+    await conn.copy_records_to_table(
+        "alerts", records=rows,
+        columns=["email", "query", "remote", "countries", "regions", "seniority", "employment_types", "sources",
+                 "skills_any", "skills_all", "exclude_companies", "min_salary_usd", "include_unknown_salary",
+                 "max_age_days", "status"])
+    started = time.perf_counter()
+    await store_alerts.reindex(conn)
+    return time.perf_counter() - started
 
 
 # -- the naive baseline: every pair evaluated in Python ----------------------------------------
@@ -264,7 +351,7 @@ async def run(args: argparse.Namespace) -> None:
         conn = await asyncpg.connect(url)
         await conn.set_type_codec("jsonb", encoder=lambda v: v, decoder=lambda v: v, schema="pg_catalog")
         await db.migrate(conn)
-        rng = random.Random(42)
+        rng = random.Random(args.seed)
         started = time.perf_counter()
         listings = [make_job(rng, n) for n in range(args.jobs)]
         by_source: dict[str, list[postings.Incoming]] = {}
@@ -272,14 +359,28 @@ async def run(args: argparse.Namespace) -> None:
             by_source.setdefault(item.source, []).append(postings.Incoming(item))
         job_ids: list[int] = []
         for source, items in by_source.items():
-            job_ids += (await postings.ingest(conn, source, items)).new_job_ids
+            job_ids += (await postings.ingest(conn, source, items, near_duplicates=False)).new_job_ids
         job_ids.sort()
-        await insert_alerts(conn, [make_alert(rng) for _ in range(args.alerts)])
+        jobs_s = time.perf_counter() - started
+        started = time.perf_counter()
+        reindex_s = await insert_alerts(conn, [make_alert(rng) for _ in range(args.alerts)])
+        alerts_s = time.perf_counter() - started
         await conn.execute("VACUUM ANALYZE")
-        print(f"setup: {len(job_ids)} jobs, {args.alerts} alerts in {time.perf_counter() - started:.1f} s "
-              f"(vocabulary {await conn.fetchval('SELECT count(*) FROM alert_terms')} terms)")
-        print(f"{'alerts':>8} {'jobs':>6} {'time s':>8} {'matches':>9} {'matches/s':>10} {'jobs/s':>8}"
-              f" {'naive s (extrap.)':>18}")
+        print(f"setup: {len(job_ids)} jobs ingested in {jobs_s:.1f} s; {args.alerts} alerts COPY + reindex in "
+              f"{alerts_s:.1f} s (reindex {reindex_s:.1f} s; vocabulary "
+              f"{await conn.fetchval('SELECT count(*) FROM alert_terms')} terms)")
+
+        sample_alerts = list(range(1, min(args.sample, args.alerts) + 1))
+        sample_jobs = job_ids[:min(args.sample_jobs, len(job_ids))]
+        await conn.execute("UPDATE alerts SET status = 'active' WHERE id <= $1", len(sample_alerts))
+        naive_s, naive_pairs = await naive_baseline(conn, sample_alerts, sample_jobs)
+        naive_rate = naive_s / (len(sample_alerts) * len(sample_jobs))
+        print(f"naive Python loop: {len(sample_alerts)} alerts x {len(sample_jobs)} jobs in {naive_s:.2f} s "
+              f"({naive_rate * 1e6:.2f} µs a pair), {len(naive_pairs)} matches "
+              f"({100 * len(naive_pairs) / (len(sample_alerts) * len(sample_jobs)):.2f}% of pairs)")
+        print(f"{'alerts':>8} {'jobs':>6} {'candidates':>11} {'matches':>9} {'rate %':>7} {'time s':>8} "
+              f"{'matches/s':>10} {'jobs/s':>8} {'naive s (extrap.)':>18} {'speed-up':>9}")
+        figures = []
         for n_alerts in sorted({min(n, args.alerts) for n in (10_000, 50_000, 100_000)}):
             await conn.execute("UPDATE alerts SET status = CASE WHEN id <= $1 THEN 'active' ELSE 'paused' END",
                                n_alerts)
@@ -288,17 +389,27 @@ async def run(args: argparse.Namespace) -> None:
                 batch = job_ids[:n_jobs]
                 await conn.execute("TRUNCATE deliveries")
                 await conn.execute("UPDATE jobs SET matched_at = NULL")
+                await conn.execute("VACUUM ANALYZE jobs, deliveries")
+                candidates = await match.count_candidates(conn, batch)
                 t0 = time.perf_counter()
                 result = await match.match_jobs(conn, batch)
                 elapsed = time.perf_counter() - t0
-                sample = list(range(1, min(args.sample, n_alerts) + 1))
-                naive_s, naive_pairs = await naive_baseline(conn, sample, batch)
                 got = {(r["alert_id"], r["job_id"]) for r in await conn.fetch(
-                    "SELECT alert_id, job_id FROM deliveries WHERE alert_id <= $1", len(sample))}
+                    "SELECT alert_id, job_id FROM deliveries WHERE alert_id <= $1 AND job_id = ANY($2::bigint[])",
+                    len(sample_alerts), sample_jobs)}
                 assert got == naive_pairs, f"mismatch: {len(got ^ naive_pairs)} pairs differ"
-                extrapolated = naive_s * n_alerts / len(sample)
-                print(f"{n_alerts:>8} {n_jobs:>6} {elapsed:>8.3f} {result.deliveries:>9} "
-                      f"{result.deliveries / elapsed:>10.0f} {n_jobs / elapsed:>8.0f} {extrapolated:>18.1f}")
+                extrapolated = naive_rate * n_alerts * n_jobs
+                pairs = n_alerts * n_jobs
+                figures.append((n_alerts, n_jobs, elapsed))
+                print(f"{n_alerts:>8} {n_jobs:>6} {candidates:>11} {result.deliveries:>9} "
+                      f"{100 * result.deliveries / pairs:>7.2f} {elapsed:>8.3f} {result.deliveries / elapsed:>10.0f} "
+                      f"{n_jobs / elapsed:>8.0f} {extrapolated:>18.1f} {extrapolated / elapsed:>8.0f}x")
+        print("SQL results equal the naive loop's on the sample for every row above.")
+        if args.explain:
+            await conn.execute("TRUNCATE deliveries")
+            await conn.execute("UPDATE jobs SET matched_at = NULL")
+            await conn.execute("VACUUM ANALYZE jobs, deliveries")
+            print(await match.explain(conn, job_ids))
         await conn.close()
     finally:
         await admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
@@ -312,6 +423,9 @@ def main() -> None:
     parser.add_argument("--alerts", type=int, default=100_000)
     parser.add_argument("--jobs", type=int, default=1000)
     parser.add_argument("--sample", type=int, default=2000, help="alerts evaluated by the naive loop")
+    parser.add_argument("--sample-jobs", type=int, default=100, help="jobs evaluated by the naive loop")
+    parser.add_argument("--seed", type=int, default=42)
+    parser.add_argument("--explain", action="store_true", help="print EXPLAIN (ANALYZE, BUFFERS) of the last run")
     asyncio.run(run(parser.parse_args()))
 
 

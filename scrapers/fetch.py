@@ -27,7 +27,7 @@ from aggregator.config import FetchSettings, SourceSettings
 from aggregator.errors import FetchError, PermanentFetchError, TransientFetchError
 from scrapers.body import ACCEPT_ENCODING, read_capped
 from scrapers.ratelimit import HostLimit, HostLimiter
-from scrapers.retry import RETRY_STATUSES, RetryAfterWait, parse_retry_after, retry_after_within
+from scrapers.retry import RetryAfterWait, is_retry_status, parse_retry_after, retry_after_within
 from scrapers.robots import MAX_ROBOTS_BYTES, FetchRobots, RobotsCache
 
 __all__ = ["Fetcher", "Policy", "Response"]
@@ -183,7 +183,7 @@ class Fetcher:
         status = response.status
         if status == 304:
             body = b""
-        elif status in RETRY_STATUSES:
+        elif is_retry_status(status):
             raise TransientFetchError(f"HTTP {status} {response.reason or ''}".rstrip(), status=status,
                                       retry_after=parse_retry_after(response.headers.get("Retry-After")))
         elif status >= 300 or status < 200:

@@ -25,35 +25,31 @@ from redis.asyncio import Redis
 
 __all__ = ["HostLimit", "HostLimiter"]
 
-# GCRA: `tat` is the theoretical arrival time of the next request, in microseconds of server time.
-# A request may go at tat - (burst - 1) * interval; reserving pushes tat on by one interval.
-_RESERVE = """
-if redis.replicate_commands then redis.replicate_commands() end
-local t = redis.call('TIME')
-local now = tonumber(t[1]) * 1000000 + tonumber(t[2])
-local interval = tonumber(ARGV[1])
-local tolerance = (tonumber(ARGV[2]) - 1) * interval
-local tat = tonumber(redis.call('GET', KEYS[1]) or '0')
-if tat < now then tat = now end
-local at = tat - tolerance
-if at < now then at = now end
-local new_tat = tat + interval
-redis.call('SET', KEYS[1], string.format('%d', new_tat), 'PX', math.floor((new_tat - now) / 1000) + 1000)
-return at - now
-"""
-
+# One round trip per request: take a lease on the host's concurrency set (KEYS[1]) if one is free,
+# then reserve the next rate slot (KEYS[2]). Returns -1 when no lease is free, else the microseconds
+# to wait. GCRA: `tat` is the theoretical arrival time of the next request (server time, µs); a
+# request may go at tat - (burst - 1) * interval, and reserving pushes tat on by one interval.
 _ACQUIRE = """
 if redis.replicate_commands then redis.replicate_commands() end
 local t = redis.call('TIME')
-local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
+local now_us = tonumber(t[1]) * 1000000 + tonumber(t[2])
+local now_ms = math.floor(now_us / 1000)
 local lease = tonumber(ARGV[3])
-redis.call('ZREMRANGEBYSCORE', KEYS[1], '-inf', now)
-if redis.call('ZCARD', KEYS[1]) < tonumber(ARGV[2]) then
-  redis.call('ZADD', KEYS[1], now + lease, ARGV[1])
-  redis.call('PEXPIRE', KEYS[1], lease * 2)
-  return 1
+redis.call('ZREMRANGEBYSCORE', KEYS[1], '-inf', now_ms)
+if redis.call('ZCARD', KEYS[1]) >= tonumber(ARGV[2]) then
+  return -1
 end
-return 0
+redis.call('ZADD', KEYS[1], now_ms + lease, ARGV[1])
+redis.call('PEXPIRE', KEYS[1], lease * 2)
+local interval = tonumber(ARGV[4])
+local tolerance = (tonumber(ARGV[5]) - 1) * interval
+local tat = tonumber(redis.call('GET', KEYS[2]) or '0')
+if tat < now_us then tat = now_us end
+local at = tat - tolerance
+if at < now_us then at = now_us end
+local new_tat = tat + interval
+redis.call('SET', KEYS[2], string.format('%d', new_tat), 'PX', math.floor((new_tat - now_us) / 1000) + 1000)
+return at - now_us
 """
 
 _RENEW = """
@@ -89,7 +85,6 @@ class HostLimiter:
         self.lease_ms = max(1000, int(lease * 1000))
         self.poll = poll
         self.max_poll = max_poll
-        self._reserve = redis.register_script(_RESERVE)
         self._acquire = redis.register_script(_ACQUIRE)
         self._renew = redis.register_script(_RENEW)
 
@@ -101,12 +96,9 @@ class HostLimiter:
         """Hold one of the host's concurrency slots and wait for its next rate slot; yields the wait."""
         leases = self._key(host, "leases")
         token = uuid.uuid4().hex
-        waited = await self._take_lease(leases, token, limit.concurrency)
+        waited, delay_us = await self._take(host, leases, token, limit)
         keeper = asyncio.create_task(self._keep(leases, token))
         try:
-            interval_us = max(1, int(1_000_000 / limit.rate))
-            delay_us = int(await self._reserve(keys=[self._key(host, "rate")],
-                                               args=[interval_us, max(1, limit.burst)]))
             if delay_us > 0:
                 await asyncio.sleep(delay_us / 1_000_000)
             yield waited + delay_us / 1_000_000
@@ -116,14 +108,17 @@ class HostLimiter:
                 await keeper
             await asyncio.shield(self.redis.zrem(leases, token))
 
-    async def _take_lease(self, key: str, token: str, limit: int) -> float:
+    async def _take(self, host: str, leases: str, token: str, limit: HostLimit) -> tuple[float, int]:
+        """Poll (with growing, jittered pauses) until a lease is free; (seconds waited, µs to the rate slot)."""
         loop = asyncio.get_running_loop()
         started = loop.time()
         pause = self.poll
-        while not await self._acquire(keys=[key], args=[token, max(1, limit), self.lease_ms]):
+        args: list[str | int] = [token, max(1, limit.concurrency), self.lease_ms, max(1, int(1_000_000 / limit.rate)),
+                max(1, limit.burst)]
+        while (delay_us := int(await self._acquire(keys=[leases, self._key(host, "rate")], args=args))) < 0:
             await asyncio.sleep(random.uniform(pause / 2, pause))
             pause = min(self.max_poll, pause * 1.5)
-        return loop.time() - started
+        return loop.time() - started, delay_us
 
     async def _keep(self, key: str, token: str) -> None:
         """Renew the lease while the request runs, so a slow download keeps its slot."""

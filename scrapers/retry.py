@@ -17,10 +17,12 @@ from tenacity.wait import wait_base
 
 from aggregator.errors import FetchError, TransientFetchError
 
-__all__ = ["RETRY_STATUSES", "RetryAfterWait", "is_retryable", "parse_retry_after", "retry_after_within"]
+__all__ = ["RetryAfterWait", "is_retry_status", "is_retryable", "parse_retry_after", "retry_after_within"]
 
-#: Statuses worth another try: the server is overloaded or broken right now, not refusing us.
-RETRY_STATUSES = frozenset({408, 425, 429, 500, 502, 503, 504, 520, 521, 522, 523, 524})
+
+def is_retry_status(status: int) -> bool:
+    """Worth another try: the server is overloaded or broken right now (5xx, 429, 408), not refusing us."""
+    return status >= 500 or status in (408, 425, 429)
 
 
 def parse_retry_after(value: str | None, *, now: float | None = None) -> float | None:

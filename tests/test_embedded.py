@@ -7,7 +7,9 @@ import os
 import signal
 import socket
 import subprocess
+import shutil
 import sys
+import tempfile
 import time
 import urllib.request
 from pathlib import Path
@@ -49,7 +51,9 @@ def _pid_alive(pid: int) -> bool:
 @pytest.mark.slow
 @pytest.mark.parametrize("stop_signal", [signal.SIGTERM, signal.SIGINT])
 def test_run_starts_and_stops_private_servers(tmp_path: Path, stop_signal: signal.Signals) -> None:
-    data = tmp_path / "data"
+    # Outside pytest's own temporary tree, whose top folder pytest keeps private (0700) on every
+    # session start: the embedded PostgreSQL runs as an unprivileged user when started by root.
+    data = Path(tempfile.mkdtemp(prefix="hirewire-embedded-")) / "data"
     port = _free_port()
     env = {k: v for k, v in os.environ.items() if not k.startswith("HIREWIRE_")}
     env.update({"HIREWIRE_DATA_DIR": str(data), "HIREWIRE_API_PORT": str(port), "HIREWIRE_LOG_FORMAT": "json",
@@ -83,6 +87,7 @@ def test_run_starts_and_stops_private_servers(tmp_path: Path, stop_signal: signa
         time.sleep(0.2)
     assert not _pid_alive(redis_state["pid"]), "embedded Redis still running"
     assert not _pid_alive(pg_pid), "embedded PostgreSQL still running"
+    shutil.rmtree(data.parent, ignore_errors=True)
 
 
 def test_with_urls_set_nothing_is_started(tmp_path: Path, database_url: str, redis_url: str) -> None:

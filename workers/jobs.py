@@ -48,7 +48,7 @@ async def match_jobs(ctx: dict[str, Any], job_ids: list[int]) -> int:
     async with rt.pool.acquire() as conn:
         result = await match.match_jobs(conn, job_ids)
     for delivery_id in result.instant_ids or []:
-        await rt.enqueue(SEND_DELIVERY, delivery_id, job_id=f"delivery:{delivery_id}")
+        await rt.enqueue(SEND_DELIVERY, delivery_id, job_id=delivery_job_id(rt.settings.redis_prefix, delivery_id))
     log.info("jobs matched", jobs=result.jobs, deliveries=result.deliveries)
     return result.deliveries
 
@@ -67,7 +67,7 @@ async def send_delivery(ctx: dict[str, Any], delivery_id: int) -> str:
     outcome = await _notifier(ctx).deliver(delivery_id)
     if outcome.retry_in is not None:
         await rt.enqueue(SEND_DELIVERY, outcome.anchor_id, defer=outcome.retry_in,
-                         job_id=delivery_job_id(outcome.anchor_id, outcome.attempts))
+                         job_id=delivery_job_id(rt.settings.redis_prefix, outcome.anchor_id, outcome.attempts))
     return outcome.state
 
 
@@ -86,4 +86,5 @@ async def sweep(ctx: dict[str, Any]) -> None:
     notifier = _notifier(ctx)
     await notifier.open_due_digests()
     for due in await notifier.due():
-        await rt.enqueue(SEND_DELIVERY, due.anchor_id, job_id=delivery_job_id(due.anchor_id, due.attempts))
+        job_id = delivery_job_id(rt.settings.redis_prefix, due.anchor_id, due.attempts)
+        await rt.enqueue(SEND_DELIVERY, due.anchor_id, job_id=job_id)

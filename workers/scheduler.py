@@ -57,7 +57,8 @@ class Scheduler:
         async with self.rt.pool.acquire() as conn:
             for name in await store_sources.due(conn):
                 if await store_sources.claim(conn, name, FETCH_LEASE_SECONDS):
-                    await self.rt.enqueue(jobs.FETCH_SOURCE, name, job_id=f"fetch:{name}:{uuid.uuid4().hex[:8]}")
+                    await self.rt.enqueue(jobs.FETCH_SOURCE, name,
+                                          job_id=f"{self.rt.settings.redis_prefix}:fetch:{name}:{uuid.uuid4().hex[:8]}")
                     enqueued.append(name)
         if enqueued:
             log.info("sources enqueued", sources=enqueued)

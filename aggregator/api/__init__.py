@@ -1,35 +1,34 @@
-"""The HTTP API (aiohttp.web): app factory; one module per resource."""
+"""The HTTP API (aiohttp.web): the app factory; one module per resource.
+
+    /v1/jobs            jobs.py           search and read stored jobs (public, rate limited)
+    /v1/alerts          alerts.py         the operator's and subscribers' alerts (Bearer)
+    /v1/subscriptions   subscriptions.py  double opt-in, confirm, unsubscribe (public, rate limited)
+    /, /confirm, /unsubscribe  pages.py   the subscriber's HTML pages
+    /healthz, /metrics  health.py, metrics.py
+    /openapi.json       openapi.py
+"""
 
 from __future__ import annotations
 
 from aiohttp import web
 
+from aggregator.api import alerts, health, jobs, metrics, openapi, pages, subscriptions
+from aggregator.api.base import JINJA, LIMITS, RUNTIME, Limits
+from aggregator.api.middleware import body_limit, errors, request_id
+from aggregator.api.ratelimit import rate_limit
 from aggregator.runtime import Runtime
 
-RUNTIME = web.AppKey("runtime", Runtime)
+__all__ = ["RUNTIME", "Limits", "create_app"]
 
 
-async def healthz(request: web.Request) -> web.Response:
-    rt = request.app[RUNTIME]
-    checks: dict[str, str] = {}
-    try:
-        async with rt.pool.acquire() as conn:
-            await conn.fetchval("SELECT 1")
-        checks["postgres"] = "ok"
-    except Exception as exc:  # any failure is reported, not raised
-        checks["postgres"] = f"error: {type(exc).__name__}"
-    try:
-        await rt.redis.ping()
-        checks["redis"] = "ok"
-    except Exception as exc:
-        checks["redis"] = f"error: {type(exc).__name__}"
-    healthy = all(v == "ok" for v in checks.values())
-    return web.json_response({"status": "ok" if healthy else "degraded", "checks": checks},
-                             status=200 if healthy else 503)
-
-
-def create_app(rt: Runtime) -> web.Application:
-    app = web.Application(client_max_size=64 * 1024)
+def create_app(rt: Runtime, *, limits: Limits | None = None) -> web.Application:
+    """The API for this runtime; `limits` overrides body size and rate limits (tests, operators)."""
+    limits = limits or Limits()
+    app = web.Application(client_max_size=limits.max_body,
+                          middlewares=[request_id, errors, body_limit, rate_limit])
     app[RUNTIME] = rt
-    app.router.add_get("/healthz", healthz)
+    app[LIMITS] = limits
+    app[JINJA] = pages.environment()
+    for module in (health, metrics, openapi, jobs, alerts, subscriptions, pages):
+        app.router.add_routes(module.routes)
     return app

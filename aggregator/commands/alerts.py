@@ -161,11 +161,13 @@ def backfill_command(args: argparse.Namespace) -> int:
 
     async def go(rt: Runtime) -> int:
         from workers import jobs as worker_jobs
+        from workers.notify import delivery_job_id
 
         async with rt.pool.acquire() as conn:
             result = await store_alerts.backfill(conn, args.id, days=args.days, limit=args.limit)
         for delivery_id in result.instant_ids or []:
-            await rt.enqueue(worker_jobs.SEND_DELIVERY, delivery_id, job_id=f"delivery:{delivery_id}")
+            await rt.enqueue(worker_jobs.SEND_DELIVERY, delivery_id,
+                             job_id=delivery_job_id(rt.settings.redis_prefix, delivery_id))
         print(f"alert {args.id}: {result.deliveries} new deliveries")
         return 0
 

@@ -50,7 +50,7 @@ async def _retry(rt: Runtime, ids: list[int] | None) -> int:
     for delivery_id in reset:
         # A fresh budget restarts attempts at 0; a unique suffix keeps arq from deduplicating a recent job.
         await rt.enqueue(SEND_DELIVERY, delivery_id,
-                         job_id=f"{delivery_job_id(delivery_id, 0)}:manual:{time.time_ns()}")
+                         job_id=f"{delivery_job_id(rt.settings.redis_prefix, delivery_id)}:manual:{time.time_ns()}")
     print(f"queued {len(reset)} deliveries for retry" + (f": {', '.join(map(str, reset))}" if reset else ""))
     missing = sorted(set(ids or []) - set(reset))
     if missing:

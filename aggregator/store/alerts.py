@@ -8,6 +8,8 @@ anchor keys from it. Doing this once per alert is what lets matching skip most a
 
 from __future__ import annotations
 
+import json
+
 import asyncpg
 
 from aggregator import match
@@ -80,20 +82,54 @@ async def create(conn: asyncpg.Connection, spec: AlertSpec, *, status: str = "ac
     return int(alert_id), secret
 
 
+_UNINDEXED = """
+SELECT id, query, websearch_to_tsquery('english', query)::text AS ts, remote, seniority, employment_types,
+       countries, regions, skills_any, skills_all, sources
+FROM alerts WHERE keys IS NULL ORDER BY id
+"""
+
+_SET_INDEX = """
+UPDATE alerts a
+SET terms = x.terms, keys = x.keys,
+    query_ts = CASE WHEN a.query = '' THEN NULL ELSE websearch_to_tsquery('english', a.query) END
+FROM jsonb_to_recordset($1::text::jsonb) AS x(id bigint, terms text[], keys text[])
+WHERE a.id = x.id AND a.keys IS NULL
+"""
+
+
 async def reindex(conn: asyncpg.Connection) -> int:
-    """Build the match index of alerts saved without one (e.g. by an older version); returns how many."""
-    rows = await conn.fetch("SELECT id, query, remote, seniority, employment_types, countries, regions, "
-                            "skills_any, skills_all, sources FROM alerts WHERE keys IS NULL ORDER BY id")
-    for row in rows:
-        async with conn.transaction():
-            terms, keys = await _index(conn, row["query"], remote=row["remote"], seniority=row["seniority"],
-                                       employment_types=row["employment_types"], countries=row["countries"],
-                                       regions=row["regions"], skills_any=row["skills_any"],
-                                       skills_all=row["skills_all"], sources=row["sources"])
-            await conn.execute("UPDATE alerts SET terms = $2, keys = $3, query_ts = CASE WHEN query = '' THEN NULL "
-                               "ELSE websearch_to_tsquery('english', query) END WHERE id = $1",
-                               row["id"], terms, keys)
-    return len(rows)
+    """Build the match index of every alert saved without one; returns how many.
+
+    Set-based, for alerts written by an older version or loaded in bulk (COPY with NULL keys): one
+    statement normalises every query (`websearch_to_tsquery`, as `create` does), the anchor keys are
+    derived in Python (`match.required_terms`, `match.alert_keys`, once per distinct query), and one
+    UPDATE writes them all. A query with no searchable words keeps its (empty, never-matching) tsquery
+    and is anchored by its filters only; `create` refuses such a query instead.
+    """
+    async with conn.transaction():
+        rows = await conn.fetch(_UNINDEXED)
+        trees: dict[str, frozenset[str] | None] = {}
+        vocabulary: set[str] = set()
+        updates: list[dict[str, object]] = []
+        for row in rows:
+            terms: frozenset[str] | None = None
+            if row["query"]:
+                text = row["ts"]
+                if text not in trees:
+                    trees[text] = match.required_terms(match.parse_tsquery(text)) if text else None
+                terms = trees[text]
+            keys = match.alert_keys(terms=terms, remote=row["remote"], seniority=row["seniority"],
+                                    employment_types=row["employment_types"], countries=row["countries"],
+                                    regions=row["regions"], skills_any=row["skills_any"],
+                                    skills_all=row["skills_all"], sources=row["sources"])
+            vocabulary |= terms or frozenset()
+            updates.append({"id": row["id"], "terms": sorted(terms) if terms is not None else None, "keys": keys})
+        if not updates:
+            return 0
+        await conn.execute("INSERT INTO alert_terms (term) SELECT unnest($1::text[]) ON CONFLICT DO NOTHING",
+                           sorted(vocabulary))
+        await conn.execute(_SET_INDEX, json.dumps(updates))
+    return len(updates)
 
 
 async def get(conn: asyncpg.Connection, alert_id: int) -> asyncpg.Record | None:

@@ -6,10 +6,16 @@ from dataclasses import dataclass, field
 
 import asyncpg
 
+from aggregator.regions import regions_of
+
 
 @dataclass(slots=True)
 class JobQuery:
-    """A search over stored jobs; the same syntax (websearch) and filters as alerts."""
+    """A search over stored jobs; the same syntax (websearch) and filters as alerts.
+
+    `countries` are where the searcher can work from: a job located there, or a remote job open to
+    the world or to a region containing one of them.
+    """
 
     text: str = ""
     remote: list[str] = field(default_factory=list)
@@ -37,7 +43,11 @@ async def search(conn: asyncpg.Connection, query: JobQuery) -> list[asyncpg.Reco
     FROM jobs j
     WHERE ($1 = '' OR j.search @@ websearch_to_tsquery('english', $1))
       AND (cardinality($2::text[]) = 0 OR j.remote = ANY($2))
-      AND (cardinality($3::text[]) = 0 OR j.countries && $3 OR (j.remote = 'remote' AND cardinality(j.countries) = 0))
+      AND (cardinality($3::text[]) = 0 OR j.countries && $3
+           OR (j.remote = 'remote' AND (
+                  (cardinality(j.countries) = 0 AND cardinality(j.remote_regions) = 0)
+                  OR 'Worldwide' = ANY(j.remote_regions)
+                  OR j.remote_regions && $9::text[])))
       AND (cardinality($4::text[]) = 0 OR j.seniority = ANY($4))
       AND j.skills @> $5::text[]
       AND (cardinality($6::text[]) = 0 OR EXISTS (
@@ -46,7 +56,7 @@ async def search(conn: asyncpg.Connection, query: JobQuery) -> list[asyncpg.Reco
       AND (NOT $8 OR j.python_backend)
     """
     args: list[object] = [query.text.strip(), query.remote, query.countries, query.seniority, query.skills,
-                          query.sources, query.include_closed, query.python_only]
+                          query.sources, query.include_closed, query.python_only, regions_of(query.countries)]
     outer = f"SELECT * FROM ({sql}) found"
     if query.after is not None:
         args.extend(query.after)

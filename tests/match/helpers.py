@@ -33,6 +33,6 @@ async def store(conn: asyncpg.Connection, *items: Listing) -> list[int]:
     """Ingest each listing under its own source; returns the new canonical job ids in order."""
     ids = []
     for item in items:
-        result = await postings.ingest(conn, item.source, [postings.Incoming(item)])
+        result = await postings.ingest(conn, item.source, [postings.Incoming(item)], near_duplicates=False)
         ids.extend(result.new_job_ids)
     return ids

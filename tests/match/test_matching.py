@@ -86,7 +86,8 @@ async def _alert(conn: Any, data: dict[str, Any], email: str) -> int:
 _NAIVE_QUERY = "a.query = '' OR j.search @@ websearch_to_tsquery('english', a.query)"
 _NAIVE = f"""
 SELECT a.id AS alert_id, j.id AS job_id FROM alerts a CROSS JOIN jobs j
-WHERE a.status = 'active' AND {match.ALERT_FILTERS.replace("a.query_ts IS NULL OR j.search @@ a.query_ts", _NAIVE_QUERY)}
+WHERE a.status = 'active'
+  AND {match.ALERT_FILTERS.replace("a.query_ts IS NULL OR j.search @@ a.query_ts", _NAIVE_QUERY)}
 ORDER BY 1, 2
 """
 
@@ -96,7 +97,9 @@ async def test_match_table_and_naive_equality(runtime: Runtime) -> None:
         pairs = []
         for number, (_, alert, job, _) in enumerate(CASES):
             alert_id = await _alert(conn, alert, f"case{number}@example.org")
-            [job_id] = await store(conn, listing(**job))
+            job_ids_ = await store(conn, listing(**job))
+            assert len(job_ids_) == 1, (number, job)
+            job_id = job_ids_[0]
             pairs.append((alert_id, job_id))
         job_ids = [job for _, job in pairs]
         result = await match.match_jobs(conn, job_ids)

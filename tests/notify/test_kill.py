@@ -17,6 +17,7 @@ from aggregator.runtime import connect
 from tests.conftest import ROOT
 from tests.notify.conftest import FAST, add_alert, add_delivery, add_job
 from workers import jobs as worker_jobs
+from workers.notify import delivery_job_id
 from workers.notify.signing import generate_secret
 from workers.settings import build_worker
 
@@ -57,7 +58,7 @@ async def test_kill_worker_mid_send_loses_nothing(make_settings: Callable[..., A
             alert = await add_alert(conn, webhook=url, secret=secret)
             ids = [await add_delivery(conn, alert, await add_job(conn, title=f"Job {n}"), url) for n in range(16)]
         for did in ids:
-            await rt.enqueue(worker_jobs.SEND_DELIVERY, did, job_id=f"delivery:{did}")
+            await rt.enqueue(worker_jobs.SEND_DELIVERY, did, job_id=delivery_job_id(rt.settings.redis_prefix, did))
 
     env = {**os.environ, "HIREWIRE_DATABASE_URL": doomed.database_url or "", "HIREWIRE_REDIS_URL":
            doomed.redis_url or "", "HIREWIRE_REDIS_PREFIX": doomed.redis_prefix, "HIREWIRE_SECRET_KEY": "k",

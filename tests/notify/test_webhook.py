@@ -17,7 +17,7 @@ from aggregator.errors import UnsafeDestination
 from aggregator.runtime import Runtime, connect
 from tests.notify.conftest import FAST, add_alert, add_delivery, add_job, delivery
 from workers import jobs as worker_jobs
-from workers.notify import DeliveryPolicy, Notifier
+from workers.notify import DeliveryPolicy, Notifier, delivery_job_id
 from workers.notify.signing import generate_secret
 from workers.settings import build_worker
 
@@ -77,7 +77,7 @@ async def test_retries_on_5xx_and_429_with_one_id_then_sends(make_settings: Call
     url = await http_server(app) + "/hook"
     async with connect(make_settings()) as rt:
         _, (did,) = await _setup(rt, url, secret)
-        await rt.enqueue(worker_jobs.SEND_DELIVERY, did, job_id=f"delivery:{did}")
+        await rt.enqueue(worker_jobs.SEND_DELIVERY, did, job_id=delivery_job_id(rt.settings.redis_prefix, did))
         loop = asyncio.get_running_loop()
         started = loop.time()
         worker = build_worker(rt, burst=True)

@@ -16,6 +16,8 @@ from tests.conftest import ROOT
 
 SAMPLE = (ROOT / "aggregator" / "samples" / "remotive.json").read_bytes()
 Serve = Callable[[web.Application], Awaitable[str]]
+#: Remotive's real rate (one request per 50 s) would make every second refresh wait; loopback needn't.
+FAST = {"rate": 100.0, "burst": 10}
 SEEN = web.AppKey("seen", list[tuple[str | None, str | None]])
 
 
@@ -44,7 +46,7 @@ async def test_not_modified_is_recorded_and_nothing_is_reingested(
         etag: str | None, modified: str | None) -> None:
     app = cached_feed(etag, modified)
     base = await http_server(app)
-    settings = make_settings({"remotive": {"url": f"{base}/api/remote-jobs"}})
+    settings = make_settings({"remotive": {"url": f"{base}/api/remote-jobs", **FAST}})
     async with connect(settings) as rt, Fetcher(settings.fetch, redis=rt.redis,
                                                 prefix=settings.redis_prefix) as fetcher:
         async with rt.pool.acquire() as conn:
@@ -72,7 +74,7 @@ async def test_switch_off_sends_no_validators(clean_db: str, make_settings: Call
                                               http_server: Serve) -> None:
     app = cached_feed('"abc"', None)
     base = await http_server(app)
-    settings = make_settings({"remotive": {"url": f"{base}/api/remote-jobs", "conditional": False}})
+    settings = make_settings({"remotive": {"url": f"{base}/api/remote-jobs", "conditional": False, **FAST}})
     async with connect(settings) as rt, Fetcher(settings.fetch, redis=rt.redis,
                                                 prefix=settings.redis_prefix) as fetcher:
         for _ in range(2):
@@ -86,7 +88,7 @@ async def test_retried_fetch_records_attempts_and_stores_once(
         clean_db: str, make_settings: Callable[..., Settings], http_server: Serve) -> None:
     app = cached_feed(None, None, fail_first=1)
     base = await http_server(app)
-    settings = make_settings({"remotive": {"url": f"{base}/api/remote-jobs"}})
+    settings = make_settings({"remotive": {"url": f"{base}/api/remote-jobs", **FAST}})
     async with connect(settings) as rt, Fetcher(settings.fetch, redis=rt.redis,
                                                 prefix=settings.redis_prefix) as fetcher:
         for _ in range(2):

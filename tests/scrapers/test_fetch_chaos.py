@@ -37,7 +37,7 @@ async def fail(fetcher: Fetcher, url: str, **kwargs: Any) -> FetchError:
 
 async def test_ok_sends_identifying_user_agent_and_compression(chaos: tuple[web.Application, str],
                                                                make_fetcher: MakeFetcher) -> None:
-    app, base = chaos
+    _, base = chaos
     async with make_fetcher(user_agent_contact="https://example.org/bot") as fetcher:
         response = await fetcher.get(f"{base}/headers", policy=FREE)
     headers = json.loads(response.body)
@@ -137,7 +137,7 @@ async def test_stalled_body_hits_the_read_timeout(chaos: tuple[web.Application, 
 
 async def test_slow_body_hits_the_total_timeout(chaos: tuple[web.Application, str],
                                                 make_fetcher: MakeFetcher) -> None:
-    app, base = chaos
+    _, base = chaos
     async with make_fetcher(max_attempts=1, total_timeout=0.6) as fetcher:
         started = time.monotonic()
         error = await fail(fetcher, f"{base}/slow")
@@ -146,7 +146,7 @@ async def test_slow_body_hits_the_total_timeout(chaos: tuple[web.Application, st
 
 
 async def test_truncated_body_is_retried(chaos: tuple[web.Application, str], make_fetcher: MakeFetcher) -> None:
-    app, base = chaos
+    _, base = chaos
     async with make_fetcher() as fetcher:
         response = await fetcher.get(f"{base}/truncated/once", policy=FREE)
         error = await fail(fetcher, f"{base}/truncated")
@@ -166,7 +166,7 @@ async def test_body_over_the_cap_is_aborted(chaos: tuple[web.Application, str], 
 
 async def test_gzip_bomb_is_stopped_at_the_cap(chaos: tuple[web.Application, str],
                                                make_fetcher: MakeFetcher) -> None:
-    app, base = chaos
+    _, base = chaos
     async with make_fetcher(max_bytes=64 * 1024) as fetcher:
         started = time.monotonic()
         error = await fail(fetcher, f"{base}/bomb")
@@ -185,7 +185,7 @@ async def test_redirect_loop_is_stopped(chaos: tuple[web.Application, str], make
 
 async def test_redirects_are_followed_up_to_the_maximum(chaos: tuple[web.Application, str],
                                                         make_fetcher: MakeFetcher) -> None:
-    app, base = chaos
+    _, base = chaos
     async with make_fetcher(max_redirects=3) as fetcher:
         response = await fetcher.get(f"{base}/chain/3", policy=FREE)
         error = await fail(fetcher, f"{base}/chain/4")
@@ -194,7 +194,7 @@ async def test_redirects_are_followed_up_to_the_maximum(chaos: tuple[web.Applica
 
 
 async def test_wrong_content_type_is_refused(chaos: tuple[web.Application, str], make_fetcher: MakeFetcher) -> None:
-    app, base = chaos
+    _, base = chaos
     async with make_fetcher() as fetcher:
         error = await fail(fetcher, f"{base}/html", content_types=JSON)
         page = await fetcher.get(f"{base}/html", policy=FREE, content_types=("text/html",))
@@ -208,7 +208,8 @@ async def test_conditional_get_returns_not_modified(chaos: tuple[web.Application
     async with make_fetcher() as fetcher:
         first = await fetcher.get(f"{base}/conditional", policy=FREE, content_types=JSON)
         by_etag = await fetcher.get(f"{base}/conditional", policy=FREE, etag=first.etag, content_types=JSON)
-        by_date = await fetcher.get(f"{base}/conditional", policy=FREE, last_modified=first.last_modified, content_types=JSON)
+        by_date = await fetcher.get(f"{base}/conditional", policy=FREE, last_modified=first.last_modified,
+                                    content_types=JSON)
     assert first.status == 200 and first.etag == '"v1"' and first.last_modified
     assert by_etag.not_modified and by_etag.body == b""
     assert by_date.not_modified

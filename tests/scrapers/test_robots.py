@@ -50,7 +50,7 @@ async def test_rules_are_obeyed_and_robots_txt_is_cached(http_server: Serve, mak
     async with make_fetcher() as fetcher:
         assert (await fetcher.get(f"{base}/jobs/1", policy=HTML)).status == 200
         assert (await fetcher.get(f"{base}/jobs/2", policy=HTML)).status == 200
-        with pytest.raises(PermanentFetchError, match="robots.txt"):
+        with pytest.raises(PermanentFetchError, match=r"robots\.txt"):
             await fetcher.get(f"{base}/not-for-hirewire/3", policy=HTML)
     assert app[HITS] == ["/robots.txt", "/jobs/1", "/jobs/2"]  # fetched once; the refused page never asked
 
@@ -69,7 +69,7 @@ async def test_unavailable_robots_txt_disallows_everything(http_server: Serve, m
     app = site(status)
     base = await http_server(app)
     async with make_fetcher() as fetcher:
-        with pytest.raises(PermanentFetchError, match="robots.txt") as caught:
+        with pytest.raises(PermanentFetchError, match=r"robots\.txt") as caught:
             await fetcher.get(f"{base}/jobs/1", policy=HTML)
     assert caught.value.attempts == 1
     assert app[HITS] == ["/robots.txt"]

@@ -57,9 +57,14 @@ class Outcome:
     retry_in: float | None = None
 
 
-def delivery_job_id(anchor_id: int, attempts: int) -> str:
-    """arq job id for an attempt: one per attempt, so a retry is never swallowed by arq's dedup."""
-    return f"delivery:{anchor_id}" if attempts == 0 else f"delivery:{anchor_id}:{attempts}"
+def delivery_job_id(prefix: str, anchor_id: int, attempts: int = 0) -> str:
+    """arq job id for an attempt: one per attempt, so a retry is never swallowed by arq's dedup.
+
+    arq's job keys ignore the queue name, so the id carries hirewire's Redis prefix: installations
+    sharing one Redis must not deduplicate each other's deliveries.
+    """
+    base = f"{prefix}:delivery:{anchor_id}"
+    return base if attempts == 0 else f"{base}:{attempts}"
 
 
 class Notifier:

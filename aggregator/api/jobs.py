@@ -1,0 +1,116 @@
+"""/v1/jobs: search the stored jobs with the alerts' query syntax and filters; one job with its postings.
+
+Filters are checked by the alert validator itself (`parse_alert`), so a search refuses exactly what
+an alert would and names the same field. Pages are keyset cursors over (rank, id): stable while new
+jobs arrive, and as cheap on page 100 as on page 1.
+"""
+
+from __future__ import annotations
+
+import base64
+import json
+from typing import Any
+
+import asyncpg
+from aiohttp import web
+
+from aggregator.alerts import parse_alert
+from aggregator.api.base import RUNTIME, ApiError, json_response
+from aggregator.errors import InputError
+from aggregator.store import jobs as store_jobs
+
+__all__ = ["routes"]
+
+routes = web.RouteTableDef()
+
+_LIST_PARAMS = ("remote", "countries", "seniority", "skills", "sources")
+_PARAMS = {"query", *_LIST_PARAMS, "include_closed", "python_only", "limit", "cursor"}
+_MAX_LIMIT = 100
+#: A throwaway channel: parse_alert insists on one, a search has none.
+_NO_CHANNEL = {"email": "search@hirewire.invalid"}
+_SUMMARY = ("id", "title", "company", "url", "apply_url", "location_raw", "locations", "remote", "employment_type",
+            "seniority", "salary_min", "salary_max", "salary_currency", "salary_period", "skills", "posted_at",
+            "python_backend", "first_seen", "last_seen", "closed_at")
+
+
+def _list(request: web.Request, name: str) -> list[str]:
+    """Repeated (`?remote=remote&remote=hybrid`) or comma-separated (`?remote=remote,hybrid`)."""
+    return [part.strip() for value in request.query.getall(name, []) for part in value.split(",") if part.strip()]
+
+
+def _bool(request: web.Request, name: str) -> bool:
+    value = request.query.get(name, "false").lower()
+    if value not in ("true", "false", "1", "0"):
+        raise InputError(name, "must be true or false")
+    return value in ("true", "1")
+
+
+def _limit(request: web.Request) -> int:
+    raw = request.query.get("limit", "20")
+    if not raw.isdigit() or not 1 <= int(raw) <= _MAX_LIMIT:
+        raise InputError("limit", f"must be a whole number from 1 to {_MAX_LIMIT}")
+    return int(raw)
+
+
+def encode_cursor(rank: float, job_id: int) -> str:
+    return base64.urlsafe_b64encode(json.dumps([rank, job_id]).encode()).decode().rstrip("=")
+
+
+def decode_cursor(value: str) -> tuple[float, int]:
+    try:
+        rank, job_id = json.loads(base64.urlsafe_b64decode(value + "=" * (-len(value) % 4)))
+    except (ValueError, TypeError):
+        raise InputError("cursor", "not a cursor this API returned") from None
+    if not isinstance(rank, int | float) or isinstance(job_id, bool) or not isinstance(job_id, int):
+        raise InputError("cursor", "not a cursor this API returned")
+    return float(rank), job_id
+
+
+def job_query(request: web.Request) -> store_jobs.JobQuery:
+    """The search the query string asks for, validated like an alert."""
+    unknown = set(request.query) - _PARAMS
+    if unknown:
+        raise InputError(sorted(unknown)[0], f"unknown parameter (known: {', '.join(sorted(_PARAMS))})")
+    alert: dict[str, Any] = {name: _list(request, name) for name in _LIST_PARAMS}
+    alert["skills"] = {"all": alert["skills"]}
+    alert["query"] = request.query.get("query", "")
+    try:
+        spec = parse_alert({**alert, "channel": _NO_CHANNEL})
+    except InputError as exc:
+        raise InputError("skills" if exc.field.startswith("skills") else exc.field, exc.message) from None
+    cursor = request.query.get("cursor")
+    return store_jobs.JobQuery(text=spec.query, remote=spec.remote, countries=spec.countries,
+                               seniority=spec.seniority, skills=spec.skills_all, sources=spec.sources,
+                               include_closed=_bool(request, "include_closed"),
+                               python_only=_bool(request, "python_only"), limit=_limit(request),
+                               after=decode_cursor(cursor) if cursor else None)
+
+
+def _summary(row: asyncpg.Record) -> dict[str, Any]:
+    return {name: row[name] for name in _SUMMARY}
+
+
+@routes.get("/v1/jobs")
+async def search_jobs(request: web.Request) -> web.Response:
+    query = job_query(request)
+    async with request.app[RUNTIME].pool.acquire() as conn:
+        rows = await store_jobs.search(conn, query)
+    last = rows[-1] if len(rows) == query.limit else None
+    return json_response({"jobs": [_summary(r) for r in rows],
+                          "next_cursor": encode_cursor(last["rank"], last["id"]) if last else None})
+
+
+@routes.get(r"/v1/jobs/{id}")
+async def get_job(request: web.Request) -> web.Response:
+    raw = request.match_info["id"]
+    job: asyncpg.Record | None = None
+    postings: list[asyncpg.Record] = []
+    if raw.isdigit() and len(raw) <= 18:
+        async with request.app[RUNTIME].pool.acquire() as conn:
+            job, postings = await store_jobs.get(conn, int(raw))
+    if job is None:
+        raise ApiError(404, "not_found", f"no job {raw!r}", field="id")
+    body = {**_summary(job), "description_text": job["description_text"],
+            "description_html": job["description_html"], "fingerprint": job["fingerprint"],
+            "postings": [dict(p) for p in postings]}
+    return json_response(body)

@@ -1,0 +1,138 @@
+"""The subscriber's pages: the subscription form, and the confirm and unsubscribe links' pages.
+
+Plain server-rendered HTML that works without JavaScript. A GET never changes anything: mail
+scanners fetch every link in a message, so the confirm and unsubscribe pages only show a button,
+and the POST (that button, or a mail client's RFC 8058 one-click POST) does the work.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from aiohttp import web
+from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
+from multidict import MultiDict, MultiDictProxy
+
+from aggregator.api import subscriptions
+from aggregator.api.base import JINJA, RUNTIME, ApiError
+from aggregator.errors import InputError
+from aggregator.tokens import CONFIRM_MAX_AGE, read_confirmation_token, read_unsubscribe_token
+
+__all__ = ["environment", "routes"]
+
+routes = web.RouteTableDef()
+
+_REMOTE = [("remote", "Remote"), ("hybrid", "Hybrid"), ("onsite", "On-site")]
+_SENIORITY = [("junior", "Junior"), ("mid", "Mid-level"), ("senior", "Senior"), ("lead", "Lead"),
+              ("principal", "Principal")]
+_FREQUENCY = [("instant", "As soon as a job appears"), ("daily", "Daily digest"), ("weekly", "Weekly digest")]
+_CURRENCIES = ["USD", "EUR", "GBP", "CAD", "AUD", "CHF", "SEK", "PLN", "INR"]
+#: Alert fields as the form names them, so an error lands next to the right input.
+_FIELD = {"channel": "email", "channel.email": "email", "skills.any": "skills", "min_salary.amount": "min_salary",
+          "min_salary.currency": "currency", "min_salary.period": "min_salary"}
+
+
+def environment() -> Environment:
+    return Environment(loader=PackageLoader("aggregator.api", "templates"), autoescape=select_autoescape(["html"]),
+                       undefined=StrictUndefined, trim_blocks=True, lstrip_blocks=True)
+
+
+def _render(request: web.Request, name: str, *, status: int = 200, **context: Any) -> web.Response:
+    html = request.app[JINJA].get_template(name).render(**context)
+    return web.Response(text=html, status=status, content_type="text/html",
+                        headers={"Cache-Control": "no-store", "X-Frame-Options": "DENY",
+                                 "Content-Security-Policy": "default-src 'none'; style-src 'unsafe-inline'; "
+                                 "form-action 'self'; base-uri 'none'; frame-ancestors 'none'"})
+
+
+def _form_page(request: web.Request, form: MultiDictProxy[str] | MultiDict[str], errors: dict[str, str],
+               status: int = 200) -> web.Response:
+    return _render(request, "subscribe.html", status=status, form=form, errors=errors, remote_choices=_REMOTE,
+                   seniority_choices=_SENIORITY, frequency_choices=_FREQUENCY, currencies=_CURRENCIES)
+
+
+def _split(value: str) -> list[str]:
+    return [part.strip() for part in value.split(",") if part.strip()]
+
+
+def alert_from_form(form: MultiDictProxy[str]) -> dict[str, Any]:
+    """The DESIGN.md alert JSON a submitted form stands for."""
+    alert: dict[str, Any] = {
+        "channel": {"email": form.get("email", "").strip()},
+        "query": form.get("query", ""),
+        "skills": {"any": _split(form.get("skills", ""))},
+        "countries": _split(form.get("countries", "")),
+        "remote": form.getall("remote", []),
+        "seniority": form.getall("seniority", []),
+        "frequency": form.get("frequency", "instant"),
+    }
+    amount = form.get("min_salary", "").strip()
+    if amount:
+        try:
+            value = float(amount.replace(",", ""))
+        except ValueError:
+            raise InputError("min_salary", "must be a number, like 90000") from None
+        alert["min_salary"] = {"amount": value, "currency": form.get("currency", "USD"), "period": "year"}
+    return alert
+
+
+def _bad_link(exc: InputError) -> ApiError:
+    return ApiError(400, "invalid_token", f"This link does not work: {exc.message}.", field="token")
+
+
+def _check(reader: Callable[[str, str], int], request: web.Request, token: str) -> None:
+    try:
+        reader(request.app[RUNTIME].settings.secret_key, token)
+    except InputError as exc:
+        raise _bad_link(exc) from None
+
+
+@routes.get("/")
+async def form_page(request: web.Request) -> web.Response:
+    return _form_page(request, MultiDict(), {})
+
+
+@routes.post("/subscribe")
+async def submit(request: web.Request) -> web.Response:
+    form = await request.post()
+    fields = MultiDictProxy(MultiDict((k, v) for k, v in form.items() if isinstance(v, str)))
+    try:
+        email = await subscriptions.subscribe(request, alert_from_form(fields))
+    except InputError as exc:
+        return _form_page(request, fields, {_FIELD.get(exc.field, exc.field): exc.message}, status=422)
+    return _render(request, "pending.html", email=email, days=CONFIRM_MAX_AGE // 86400)
+
+
+@routes.get("/confirm/{token}")
+async def confirm_page(request: web.Request) -> web.Response:
+    token = request.match_info["token"]
+    _check(read_confirmation_token, request, token)  # an expired link says so before any click
+    return _render(request, "confirm.html", token=token)
+
+
+@routes.post("/confirm/{token}")
+async def confirm_action(request: web.Request) -> web.Response:
+    try:
+        done = await subscriptions.confirm(request, request.match_info["token"])
+    except InputError as exc:
+        raise _bad_link(exc) from None
+    return _render(request, "confirmed.html", management_token=done.management_token)
+
+
+@routes.get("/unsubscribe/{token}")
+async def unsubscribe_page(request: web.Request) -> web.Response:
+    token = request.match_info["token"]
+    _check(read_unsubscribe_token, request, token)
+    return _render(request, "unsubscribe.html", token=token)
+
+
+@routes.post("/unsubscribe/{token}")
+async def unsubscribe_action(request: web.Request) -> web.Response:
+    """The page's button and the RFC 8058 one-click POST (`List-Unsubscribe=One-Click`) both land here."""
+    await request.read()  # the body carries nothing the token does not already say
+    try:
+        await subscriptions.unsubscribe(request, request.match_info["token"])
+    except InputError as exc:
+        raise _bad_link(exc) from None
+    return _render(request, "unsubscribed.html")

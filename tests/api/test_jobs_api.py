@@ -1,0 +1,59 @@
+"""/v1/jobs: search with the alerts' syntax and filters, cursor pages, one job with its postings."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from tests.api.conftest import Api, add_jobs
+
+
+async def get(api: Api, path: str, **params: Any) -> tuple[int, Any]:
+    async with api.http.get(f"{api.url}{path}", params=params) as r:
+        return r.status, await r.json()
+
+
+async def test_search_uses_the_alert_query_syntax(api: Api) -> None:
+    await add_jobs(api, "Senior Django Engineer", "FastAPI Backend Developer", "PHP Developer",
+                   description="Python services. PostgreSQL.")
+    status, body = await get(api, "/v1/jobs", query="django OR fastapi -php")
+    assert status == 200
+    assert sorted(j["title"] for j in body["jobs"]) == ["FastAPI Backend Developer", "Senior Django Engineer"]
+    status, body = await get(api, "/v1/jobs", query='"backend developer"')
+    assert [j["title"] for j in body["jobs"]] == ["FastAPI Backend Developer"]
+    status, body = await get(api, "/v1/jobs", seniority="senior")
+    assert [j["title"] for j in body["jobs"]] == ["Senior Django Engineer"]
+    status, body = await get(api, "/v1/jobs", skills="PostgreSQL,django")  # canonicalised like alerts
+    assert [j["title"] for j in body["jobs"]] == ["Senior Django Engineer"]
+    status, body = await get(api, "/v1/jobs", sources="remoteok")
+    assert body["jobs"] == []
+
+
+async def test_cursor_pages_cover_everything_once(api: Api) -> None:
+    titles = [f"Python Engineer {n}" for n in range(7)]
+    ids = await add_jobs(api, *titles)
+    seen: list[int] = []
+    cursor = None
+    for _ in range(10):
+        params: dict[str, Any] = {"query": "python", "limit": 3}
+        if cursor:
+            params["cursor"] = cursor
+        status, body = await get(api, "/v1/jobs", **params)
+        assert status == 200
+        seen += [j["id"] for j in body["jobs"]]
+        cursor = body["next_cursor"]
+        if cursor is None:
+            break
+    assert sorted(seen) == sorted(ids) and len(seen) == len(set(seen))
+
+
+async def test_one_job_with_its_postings(api: Api) -> None:
+    [job_id] = await add_jobs(api, "Python Engineer")
+    await add_jobs(api, "Python Engineer", source="remoteok")  # the same job on another board
+    status, body = await get(api, f"/v1/jobs/{job_id}")
+    assert status == 200 and body["title"] == "Python Engineer"
+    assert sorted(p["source"] for p in body["postings"]) == ["remoteok", "remotive"]
+    assert body["first_seen"].endswith("Z")
+    status, body = await get(api, "/v1/jobs/999999")
+    assert status == 404 and body["field"] == "id"
+    status, body = await get(api, "/v1/jobs/abc")
+    assert status == 404

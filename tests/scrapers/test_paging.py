@@ -1,0 +1,54 @@
+"""Paging: the orchestrator follows an adapter's next links through the fetch engine, up to the cap."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Awaitable, Callable
+
+from aiohttp import web
+
+from aggregator import pipeline
+from aggregator.config import Settings
+from aggregator.runtime import connect
+from aggregator.store import sources as store_sources
+from scrapers.fetch import Fetcher
+from tests.conftest import ROOT
+
+SAMPLE = json.loads((ROOT / "aggregator" / "samples" / "arbeitnow.json").read_bytes())
+PAGES = web.AppKey("pages", list[int])
+
+
+def endless_feed() -> web.Application:
+    """Every page links to the next one, forever; slugs differ per page."""
+    app = web.Application()
+    app[PAGES] = []
+
+    async def feed(request: web.Request) -> web.Response:
+        page = int(request.query.get("page", "1"))
+        app[PAGES].append(page)
+        data = [{**item, "slug": f"{item['slug']}-p{page}"} for item in SAMPLE["data"]]
+        base = str(request.url.with_query(None))
+        return web.json_response({"data": data, "links": {"next": f"{base}?page={page + 1}"}})
+
+    app.router.add_get("/api/job-board-api", feed)
+    return app
+
+
+async def test_next_links_are_followed_up_to_the_page_cap(
+        clean_db: str, make_settings: Callable[..., Settings],
+        http_server: Callable[[web.Application], Awaitable[str]]) -> None:
+    app = endless_feed()
+    base = await http_server(app)
+    settings = make_settings({"arbeitnow": {"url": f"{base}/api/job-board-api?page=1", "max_pages": 3,
+                                            "rate": 100.0, "burst": 10, "keep_all": True}})
+    async with connect(settings) as rt, Fetcher(settings.fetch, redis=rt.redis,
+                                                prefix=settings.redis_prefix) as fetcher:
+        async with rt.pool.acquire() as conn:
+            await store_sources.sync(conn, {"arbeitnow": True})
+        report = await pipeline.refresh_source(settings, rt.pool, fetcher, "arbeitnow")
+        async with rt.pool.acquire() as conn:
+            runs = await conn.fetch("SELECT url, status FROM fetch_runs ORDER BY id")
+    assert app[PAGES] == [1, 2, 3]
+    assert report.ok and report.fetched == 3 * len(SAMPLE["data"])
+    assert [r["url"].rsplit("=", 1)[1] for r in runs] == ["1", "2", "3"]
+    assert {r["status"] for r in runs} == {"ok"}

@@ -350,9 +350,12 @@ def alert_keys(*, terms: frozenset[str] | None, remote: Sequence[str] = (), seni
         dims.append((0.15 * len(sources), frozenset(f"o:{s}" for s in sources)))
     if not dims:
         return ["*"]
-    options: list[tuple[float, int, list[str]]] = [(cost, len(tokens), sorted(tokens)) for cost, tokens in dims]
-    for (cost_a, a), (cost_b, b) in itertools.combinations(dims, 2):
+    # Rank the options by (cost, number of keys) first; only the winner's keys are spelt out.
+    options: list[tuple[float, int, int, int]] = [(cost, len(tokens), n, -1) for n, (cost, tokens) in enumerate(dims)]
+    for (i, (cost_a, a)), (j, (cost_b, b)) in itertools.combinations(enumerate(dims), 2):
         if len(a) * len(b) <= _MAX_KEYS and not a & b:
-            keys = sorted("&".join(sorted(pair, key=str.encode)) for pair in itertools.product(a, b))
-            options.append((cost_a * cost_b, len(keys), keys))
-    return min(options, key=lambda option: (option[0], option[1]))[2]
+            options.append((cost_a * cost_b, len(a) * len(b), i, j))
+    _, _, i, j = min(options, key=lambda option: (option[0], option[1]))
+    if j < 0:
+        return sorted(dims[i][1])
+    return sorted("&".join(sorted(pair, key=str.encode)) for pair in itertools.product(dims[i][1], dims[j][1]))

@@ -78,6 +78,7 @@ COMPANIES = sorted({(rng_name := random.Random(n)).choice(SYLLABLES).title() + r
 SENTENCES = [
     "You will design, build and operate the services behind our {product}.",
     "Our backend is written in Python with {a} and {b}, deployed on {c}.",
+    "Our product is built with {a} and {b}, deployed on {c}.",
     "We are looking for an engineer who cares about reliability, testing and clean APIs.",
     "You will work closely with product and design and own features end to end.",
     "Experience with {a} is required; {b} is a plus.",
@@ -87,7 +88,7 @@ SENTENCES = [
     "Nice to have: {b}, {c} or experience in {domain}.",
     "We offer equity, a learning budget, flexible hours and health insurance.",
     "You have {years} or more years of professional experience with Python.",
-    "The role involves improving performance, observability and security of our platform.",
+    "The role involves improving performance, observability and reliability of our platform.",
     "We are a {domain} company helping customers manage their {product}.",
     "You will build data pipelines and internal tools with {a}.",
     "Strong knowledge of SQL, HTTP and distributed systems.",
@@ -100,12 +101,52 @@ def weighted(rng: random.Random, pairs: list[tuple[Any, int]]) -> Any:
     return rng.choices([value for value, _ in pairs], [weight for _, weight in pairs])[0]
 
 
+#: The other kinds of listings the boards carry: (roles, stack, share of listings that mention Python, weight).
+OTHER_KINDS: list[tuple[list[str], list[tuple[str, int]], float, int]] = [
+    (["Frontend Engineer", "Frontend Developer", "UI Engineer"],
+     [("React", 30), ("TypeScript", 30), ("Vue", 8), ("Next.js", 8), ("CSS", 15), ("GraphQL", 5)], 0.02, 15),
+    (["Java Developer", "Backend Engineer", "Software Engineer"],
+     [("Java", 30), ("Spring", 20), ("Kotlin", 8), ("Kafka", 6), ("AWS", 10), ("PostgreSQL", 8)], 0.05, 10),
+    (["Node.js Developer", "Backend Engineer", "Full Stack Engineer"],
+     [("Node.js", 30), ("TypeScript", 25), ("React", 15), ("MongoDB", 8), ("AWS", 10)], 0.05, 7),
+    ([".NET Developer", "C# Engineer"], [("C#", 30), (".NET", 30), ("Azure", 15), ("SQL Server", 10)], 0.02, 5),
+    (["PHP Developer", "Laravel Developer", "WordPress Developer"],
+     [("PHP", 30), ("Laravel", 20), ("WordPress", 10), ("MySQL", 15), ("Vue", 5)], 0.02, 4),
+    (["Ruby on Rails Engineer", "Ruby Developer"], [("Ruby", 30), ("Rails", 30), ("PostgreSQL", 10)], 0.03, 3),
+    (["Go Engineer", "Golang Developer"], [("Go", 30), ("Kubernetes", 12), ("gRPC", 8), ("PostgreSQL", 8)], 0.1, 3),
+    (["iOS Engineer", "Android Engineer", "Mobile Developer"],
+     [("Swift", 20), ("Kotlin", 20), ("React Native", 10), ("Flutter", 8)], 0.01, 5),
+    (["DevOps Engineer", "Site Reliability Engineer", "Cloud Engineer"],
+     [("Kubernetes", 25), ("Terraform", 25), ("AWS", 25), ("Linux", 15), ("Go", 5), ("Ansible", 5)], 0.35, 6),
+    (["Data Analyst", "Analytics Engineer", "Data Scientist"],
+     [("SQL", 30), ("dbt", 10), ("Snowflake", 8), ("Tableau", 10), ("Pandas", 8), ("BigQuery", 6)], 0.6, 6),
+    (["Account Executive", "Customer Success Manager", "Product Designer", "Product Manager",
+      "Content Marketing Manager", "Recruiter", "Support Specialist"],
+     [("Salesforce", 10), ("Figma", 10), ("HubSpot", 8), ("Jira", 10), ("Zendesk", 5)], 0.0, 16),
+]
+PYTHON_BACKEND_WEIGHT = 8
+
+
 def make_job(rng: random.Random, number: int) -> Listing:
-    """A listing as the adapters produce it: realistic title, stack, place, pay and description."""
-    stack = list(dict.fromkeys(weighted(rng, STACK) for _ in range(rng.randint(4, 9))))
+    """A listing as the adapters produce it: realistic title, stack, place, pay and description.
+
+    About one in ten is a Python-backend job (as on the general remote boards); the rest are the other listings remote boards carry.
+    """
+    kinds = [(None, PYTHON_BACKEND_WEIGHT), *((kind, kind[3]) for kind in OTHER_KINDS)]
+    kind = weighted(rng, kinds)
+    if kind is None:
+        stack = list(dict.fromkeys(weighted(rng, STACK) for _ in range(rng.randint(4, 9))))
+        role = weighted(rng, ROLES)
+        python = True
+    else:
+        roles, kind_stack, python_share, _ = kind
+        stack = list(dict.fromkeys(weighted(rng, kind_stack) for _ in range(rng.randint(3, 6))))
+        role = rng.choice(roles)
+        python = rng.random() < python_share
+        if python:
+            stack.append("Python")
     domain = weighted(rng, DOMAINS)
     seniority = weighted(rng, SENIORITY)
-    role = weighted(rng, ROLES)
     if rng.random() < 0.25:
         role = f"{role} ({stack[0]})"
     title = f"{TITLE_LEVEL.get(seniority or '', '')} {role}".strip()
@@ -114,10 +155,10 @@ def make_job(rng: random.Random, number: int) -> Listing:
     countries: list[str] = []
     regions: list[str] = []
     if remote == "remote":
-        kind = rng.choices(["anywhere", "country", "region", "both"], [20, 40, 32, 8])[0]
-        if kind in ("country", "both"):
+        scope = rng.choices(["anywhere", "country", "region", "both"], [20, 40, 32, 8])[0]
+        if scope in ("country", "both"):
             countries = sorted({weighted(rng, JOB_COUNTRIES) for _ in range(rng.choice([1, 1, 1, 2]))})
-        if kind in ("region", "both"):
+        if scope in ("region", "both"):
             regions = list(weighted(rng, REMOTE_REGIONS))
     elif remote is not None or rng.random() < 0.7:
         countries = [weighted(rng, JOB_COUNTRIES)]
@@ -133,6 +174,8 @@ def make_job(rng: random.Random, number: int) -> Listing:
         salary = round(usd / rate, -3)
     words = []
     for template in rng.sample(SENTENCES, rng.randint(6, 11)):
+        if not python and "Python" in template:
+            continue
         picks = rng.sample(stack, 3) if len(stack) >= 3 else [*stack, *stack, *stack][:3]
         words.append(template.format(a=picks[0], b=picks[1], c=picks[2], domain=domain,
                                      product=rng.choice(PRODUCTS), years=rng.choice([2, 3, 4, 5, 7])))
@@ -144,17 +187,17 @@ def make_job(rng: random.Random, number: int) -> Listing:
                    posted_at=datetime.now(UTC) - timedelta(hours=rng.randint(0, 72)),
                    salary_annual_min=salary, salary_annual_max=salary and round(salary * rng.choice([1.0, 1.2,
                                                                                                       1.3]), -3),
-                   salary_currency=currency, python_backend=True, fingerprint=f"bench{number}")
+                   salary_currency=currency, python_backend=kind is None, fingerprint=f"bench{number}")
 
 
 # -- alerts: what people who want a Python-backend job ask for ----------------------------------------
 
 #: Query kinds and their shares. Words are lower-case as typed; weights follow the jobs' stack.
-FRAMEWORKS = [("django", 30), ("fastapi", 22), ("flask", 10), ("python", 8), ("postgresql", 5), ("aws", 4),
-              ("kubernetes", 4), ("airflow", 4), ("celery", 2), ("pandas", 3), ("kafka", 2), ("graphql", 2),
+FRAMEWORKS = [("django", 30), ("fastapi", 22), ("flask", 10), ("python", 3), ("postgresql", 2), ("aws", 2),
+              ("kubernetes", 2), ("airflow", 4), ("celery", 2), ("pandas", 3), ("kafka", 2), ("graphql", 2),
               ("pytorch", 2), ("terraform", 2), ("rust", 2), ("go", 2), ("asyncio", 2), ("sqlalchemy", 1),
               ("snowflake", 1), ("dbt", 1), ("llm", 2), ("spark", 1), ("elasticsearch", 1), ("pydantic", 1)]
-PHRASES = [('"data platform"', 4), ('"machine learning"', 5), ('"backend engineer"', 8), ('"platform engineer"', 3),
+PHRASES = [('"data platform"', 2), ('"machine learning"', 3), ('"backend engineer"', 8), ('"platform engineer"', 3),
            ('"data engineer"', 6), ('"site reliability"', 2), ('"python developer"', 6), ('"full stack"', 4),
            ('"engineering manager"', 2), ('"api engineer"', 1), ('"software engineer"', 4)]
 EXCLUSIONS = ["php", "java", "react", "ruby", "wordpress", "crypto", "typescript", "manager"]
@@ -171,7 +214,7 @@ ALERT_SKILLS = [(["Django"], 10), (["FastAPI"], 8), (["Flask"], 3), (["Django", 
 
 def make_query(rng: random.Random) -> str:
     kind = rng.random()
-    if kind < 0.04:
+    if kind < 0.002:
         return ""
     if kind < 0.40:
         return str(weighted(rng, FRAMEWORKS))
@@ -198,7 +241,7 @@ def make_alert(rng: random.Random) -> dict[str, Any]:
                              "exclude_companies": [], "min_salary_usd": None, "include_unknown": True,
                              "max_age_days": None}
     filters = ["countries", "remote", "seniority", "salary", "skills", "employment", "age", "exclude"]
-    wanted = rng.choices([0, 1, 2, 3], [3, 30, 45, 22])[0]
+    wanted = rng.choices([0, 1, 2, 3], [1, 20, 45, 34])[0] if alert["query"] else 3
     chosen: set[str] = set()
     while len(chosen) < wanted:
         chosen.add(rng.choices(filters, [70, 45, 50, 35, 15, 4, 6, 3])[0])

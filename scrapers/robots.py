@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from urllib.parse import urlsplit
 from urllib.robotparser import RobotFileParser
 
-__all__ = ["FetchRobots", "MAX_ROBOTS_BYTES", "RobotsCache", "RobotsFile"]
+__all__ = ["MAX_ROBOTS_BYTES", "FetchRobots", "RobotsCache", "RobotsFile"]
 
 #: RFC 9309 asks crawlers to parse at least the first 500 KiB.
 MAX_ROBOTS_BYTES = 500 * 1024

@@ -23,7 +23,8 @@ async def test_scheduler_worker_fetch_parse_store(clean_db: str, make_settings: 
                                                   http_server: Callable[[web.Application], Awaitable[str]]) -> None:
     app = serve_files({"/api/remote-jobs": (SAMPLE, "application/json")})
     base = await http_server(app)
-    settings = make_settings({"remotive": {"url": f"{base}/api/remote-jobs?category=software-dev&search=python"}})
+    settings = make_settings({"remotive": {"url": f"{base}/api/remote-jobs?category=software-dev&search=python",
+                                           "rate": 100, "burst": 10}})
 
     async with connect(settings) as rt:
         scheduler = Scheduler(rt)
@@ -61,7 +62,7 @@ async def test_ingest_is_idempotent_on_source_and_external_id(
         clean_db: str, make_settings: Callable[..., Settings],
         http_server: Callable[[web.Application], Awaitable[str]]) -> None:
     base = await http_server(serve_files({"/jobs": (SAMPLE, "application/json")}))
-    settings = make_settings({"remotive": {"url": f"{base}/jobs"}})
+    settings = make_settings({"remotive": {"url": f"{base}/jobs", "rate": 100, "burst": 10}})
     async with connect(settings) as rt:
         for _ in range(2):
             scheduler = Scheduler(rt)

@@ -23,7 +23,7 @@ log = structlog.get_logger("hirewire.scheduler")
 
 LEASE_SECONDS = 15.0
 #: How long a claimed source is held before it may be enqueued again (its job timeout, with margin).
-FETCH_LEASE_SECONDS = 900.0
+FETCH_LEASE_SECONDS = 1500.0
 
 _RENEW = """
 if redis.call('get', KEYS[1]) == ARGV[1] then

@@ -2,16 +2,25 @@
 
 from __future__ import annotations
 
-from typing import Any, cast
+from typing import Any
 
 from arq import Worker
 from arq.connections import create_pool
+from arq.worker import func
 
 from aggregator.runtime import Runtime, redis_settings
 from scrapers.fetch import Fetcher
 from workers import jobs
 
-FUNCTIONS = [jobs.fetch_source, jobs.match_jobs, jobs.send_delivery, jobs.sweep]
+#: Per-function time limits (arq's job_timeout). A fetch reads up to a source's page cap at its rate
+#: limit; the scheduler's claim on a source outlasts this (workers.scheduler.FETCH_LEASE_SECONDS).
+FETCH_TIMEOUT = 1200
+FUNCTIONS = [
+    func(jobs.fetch_source, timeout=FETCH_TIMEOUT),
+    func(jobs.match_jobs, timeout=300),
+    func(jobs.send_delivery, timeout=120),
+    func(jobs.sweep, timeout=300),
+]
 
 
 def build_worker(rt: Runtime, *, burst: bool = False, max_jobs: int = 10) -> Worker:
@@ -32,7 +41,7 @@ def build_worker(rt: Runtime, *, burst: bool = False, max_jobs: int = 10) -> Wor
             await notifier.aclose()
 
     return Worker(
-        functions=cast(list[Any], FUNCTIONS),
+        functions=FUNCTIONS,
         queue_name=rt.settings.queue_name,
         redis_settings=redis_settings(rt.settings.redis_url or ""),
         on_startup=on_startup,

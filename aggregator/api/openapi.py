@@ -215,7 +215,7 @@ _PATHS: dict[str, Any] = {
         "requestBody": {"required": True, "content": {"application/x-www-form-urlencoded": {
             "schema": _ref("SubscribeForm")}}},
         "responses": {"200": _html("Check your email"), "422": _html("The form again, with the error"),
-                      **_page_errors(400, 413, 429, 503)}}},
+                      **_page_errors(400, 413, 415, 429, 503)}}},
     "/confirm/{token}": {
         "get": {"summary": "A page with the confirm button (a GET changes nothing)", "parameters": [_TOKEN],
                 "responses": {"200": _html("Confirm page"), **_page_errors(400, 429)}},

@@ -95,7 +95,13 @@ async def form_page(request: web.Request) -> web.Response:
 
 @routes.post("/subscribe")
 async def submit(request: web.Request) -> web.Response:
-    form = await request.post()
+    if request.content_type not in ("application/x-www-form-urlencoded", "multipart/form-data"):
+        raise ApiError(415, "unsupported_media_type", "send the form as application/x-www-form-urlencoded",
+                       field="body")
+    try:
+        form = await request.post()
+    except ValueError as exc:  # e.g. multipart without a boundary
+        raise ApiError(400, "invalid_form", f"the form could not be read: {exc}", field="body") from None
     fields = MultiDictProxy(MultiDict((k, v) for k, v in form.items() if isinstance(v, str)))
     try:
         email = await subscriptions.subscribe(request, alert_from_form(fields))

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import argparse
 
-from aggregator.commands import alerts, daemon, offline, ops, reparse
+from aggregator.commands import alerts, daemon, demo, offline, ops, reparse
 from aggregator.commands import deliveries as deliveries_cmd
 
 
 def register_all(commands: argparse._SubParsersAction) -> None:
-    for module in (daemon, ops, offline, alerts, deliveries_cmd, reparse):
+    for module in (daemon, ops, offline, alerts, deliveries_cmd, reparse, demo):
         module.register(commands)

@@ -38,7 +38,7 @@ class JsonLd:
     defaults: ClassVar[Defaults] = Defaults(
         url="https://careers.example.org/sitemap.xml",
         every="12h",
-        rate=0.2,
+        rate=0.5,
         burst=1,
         content_types=("text/html", "application/xhtml+xml", "application/xml", "text/xml"),
         # The sitemap itself plus every page it lists.

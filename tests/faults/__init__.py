@@ -1,0 +1,1 @@
+"""Fault injection against real servers on loopback: kills, server restarts, misbehaving sources."""

@@ -191,7 +191,7 @@ def _min_salary(data: Mapping[str, Any]) -> MinSalary | None:
     if currency.upper() not in RATES_TO_USD:
         raise InputError("min_salary.currency", f"no exchange rate for {currency.upper()!r}")
     period = value.get("period", "year")
-    if period not in ANNUAL_FACTOR:
+    if not isinstance(period, str) or period not in ANNUAL_FACTOR:
         raise InputError("min_salary.period", f"unknown period {period!r} (one of: {', '.join(ANNUAL_FACTOR)})")
     include = value.get("include_unknown", True)
     if not isinstance(include, bool):

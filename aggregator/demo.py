@@ -42,7 +42,7 @@ from aggregator.store import deliveries as store_deliveries
 from aggregator.store import jobs as store_jobs
 from scrapers import sources as registry
 from workers import jobs as worker_jobs
-from workers.notify import DeliveryPolicy
+from workers.notify import DeliveryPolicy, Notifier
 from workers.notify.signing import sign
 from workers.scheduler import Scheduler
 from workers.settings import build_worker
@@ -68,6 +68,7 @@ _ROUTES: dict[str, str] = {
     "/hn/api/v1/search_by_date": "hn_search.json",
     "/careers/jobs/vk-2026-0142-senior-python-backend-engineer": "jsonld_job.html",
     "/feeds/jobs.atom": "feed.atom",
+    "/feeds/jobicy.rss": "jobicy.rss",
 }
 
 _CONTENT_TYPES = {".json": "application/json", ".rss": "application/rss+xml", ".atom": "application/atom+xml",
@@ -100,7 +101,9 @@ def source_tables(base: str) -> dict[str, dict[str, Any]]:
         "ashby": {"url": f"{base}/ashby/posting-api/job-board/{{board}}?includeCompensation=true",
                   "boards": ["harbor-labs"]},
         "hn": {"url": f"{base}/hn/api/v1/search_by_date?tags=story,author_whoishiring&hitsPerPage=20"},
-        "rss": {"feeds": [f"{base}/feeds/jobs.atom"]},
+        # Jobicy's own RSS feed read as a plain feed too: its jobs arrive twice, from two sources, and
+        # are merged (by exact fingerprint or by near-duplicate decision) into one job each.
+        "rss": {"feeds": [f"{base}/feeds/jobs.atom", f"{base}/feeds/jobicy.rss"]},
         "jsonld": {"pages": [f"{base}/careers/jobs/vk-2026-0142-senior-python-backend-engineer"]},
     }
     assert set(tables) == set(registry.NAMES), "every source takes part in the demo"
@@ -142,6 +145,7 @@ class SavedWebhook:
     path: Path
     type: str
     verified: bool
+    title: str
 
 
 def _slug(text: str, limit: int = 48) -> str:
@@ -183,6 +187,19 @@ def signature_valid(secret: str, headers: Mapping[str, str], body: bytes, now: f
     return any(hmac.compare_digest(expected, given) for given in headers.get("webhook-signature", "").split())
 
 
+def _job_title(payload: Any) -> str:
+    """"Title at Company" of a job.matched event, or how many jobs a digest carries."""
+    data = payload.get("data") if isinstance(payload, dict) else None
+    if not isinstance(data, dict):
+        return ""
+    if isinstance(data.get("jobs"), list):
+        return f"{len(data['jobs'])} jobs"
+    job = data.get("job")
+    if not isinstance(job, dict):
+        return ""
+    return " at ".join(str(v) for v in (job.get("title"), job.get("company")) if v)
+
+
 class WebhookReceiver:
     """The subscriber's end of a webhook: verifies each request and keeps headers and body as JSON."""
 
@@ -199,7 +216,8 @@ class WebhookReceiver:
         except ValueError:
             payload = body.decode("utf-8", "replace")
         kind = str(payload.get("type", "unknown")) if isinstance(payload, dict) else "unknown"
-        path = self.folder / f"{len(self.saved) + 1:02d}-{_slug(kind)}.json"
+        title = _job_title(payload)
+        path = self.folder / f"{len(self.saved) + 1:02d}-{_slug(f'{kind} {title}')}.json"
         record = {
             "signature_valid": verified,
             # A throwaway alert's secret, kept so anyone can check the signature again by hand.
@@ -207,9 +225,11 @@ class WebhookReceiver:
             "headers": {k.lower(): v for k, v in request.headers.items()
                         if k.lower().startswith("webhook-") or k.lower() in ("content-type", "user-agent")},
             "body": payload,
+            # The bytes as signed (the body above is re-indented), to verify again with any library.
+            "raw_body": body.decode("utf-8", "replace"),
         }
         await asyncio.to_thread(path.write_text, json.dumps(record, indent=2, ensure_ascii=False) + "\n", "utf-8")
-        self.saved.append(SavedWebhook(path, kind, verified))
+        self.saved.append(SavedWebhook(path, kind, verified, title))
         # A real receiver turns away what it cannot verify; hirewire then records the failure.
         return web.Response(status=204 if verified else 401)
 
@@ -283,7 +303,8 @@ class AlertLine:
     id: int
     channel: str
     destination: str
-    query: str
+    #: What the subscriber asked for, in words ("fastapi, remote, senior, ≥ 140,000 USD/year").
+    wants: str
     frequency: str
     matched: int
     sent: int
@@ -303,7 +324,7 @@ class DemoResult:
     emails: list[SavedEmail]
     webhooks: list[SavedWebhook]
     totals: dict[str, int]
-    seconds: float
+    seconds: float = 0.0
 
     @property
     def ok(self) -> bool:
@@ -318,8 +339,11 @@ class DemoResult:
 def _alert_specs(webhook_url: str) -> list[dict[str, Any]]:
     """Three subscribers, one per way of being told: instant email, instant webhook, daily digest."""
     return [
-        {"query": "django OR fastapi", "remote": ["remote"], "channel": {"email": "ada@example.org"}},
-        {"query": "python", "seniority": ["senior", "lead", "principal"], "channel": {"webhook": webhook_url}},
+        {"query": "fastapi", "remote": ["remote"], "seniority": ["senior"],
+         "min_salary": {"amount": 140000, "currency": "USD", "period": "year", "include_unknown": False},
+         "channel": {"email": "ada@example.org"}},
+        {"remote": ["remote"], "seniority": ["senior", "lead"], "skills": {"all": ["Django"]},
+         "channel": {"webhook": webhook_url}},
         {"query": "python OR backend", "frequency": "daily", "send_hour": 8, "timezone": "Europe/Berlin",
          "channel": {"email": "grace@example.org"}},
     ]
@@ -341,7 +365,9 @@ async def _drain(rt: Runtime) -> None:
     is the same on every run (concurrent workers reach the same jobs, in a less repeatable order).
     """
     worker = build_worker(rt, burst=True, max_jobs=1)
-    worker.ctx["notify_policy"] = _POLICY
+    # Made here, in the worker's own context, so every job shares it (arq hands each job a copy of
+    # that context) and the worker's shutdown closes its SMTP connection and HTTP session.
+    worker.ctx["notifier"] = Notifier(rt, _POLICY)
     try:
         await worker.async_run()
     finally:
@@ -386,6 +412,18 @@ async def _merged_jobs(rt: Runtime, lines: list[SourceLine]) -> list[MergedJob]:
     return sorted(merged, key=lambda m: (m.company or "", m.title))
 
 
+def _describe(filters: Mapping[str, Any]) -> str:
+    """An alert's filters in a few words, for the summary table."""
+    parts = [f'"{filters["query"]}"'] if filters.get("query") else []
+    parts += [*filters.get("remote", []), *filters.get("seniority", [])]
+    skills = filters.get("skills") or {}
+    parts += [f"with {s}" for s in skills.get("all", [])]
+    salary = filters.get("min_salary")
+    if salary:
+        parts.append(f"≥ {salary['amount']:,.0f} {salary['currency']}/{salary['period']}")
+    return ", ".join(parts) or "any job"
+
+
 async def _alert_lines(rt: Runtime, catcher: MailCatcher, receiver: WebhookReceiver) -> list[AlertLine]:
     async with rt.pool.acquire() as conn:
         alerts = await store_alerts.list_alerts(conn)
@@ -399,14 +437,13 @@ async def _alert_lines(rt: Runtime, catcher: MailCatcher, receiver: WebhookRecei
         else:
             channel, destination = "webhook", str(alert["webhook_url"])
             messages = len(receiver.saved)
-        lines.append(AlertLine(alert["id"], channel, destination, alert["query"], alert["frequency"],
+        lines.append(AlertLine(alert["id"], channel, destination, _describe(alert["filters"]), alert["frequency"],
                                matched=len(states), sent=states.count("sent"),
                                failed=sum(1 for s in states if s in ("failed", "dead")), messages=messages))
     return lines
 
 
 async def _run(resolved_settings: Settings, env: Mapping[str, str], out_dir: Path) -> DemoResult:
-    started = time.monotonic()
     emails_dir, webhooks_dir = out_dir / "emails", out_dir / "webhooks"
     for folder in (emails_dir, webhooks_dir):
         folder.mkdir(parents=True, exist_ok=True)
@@ -457,12 +494,12 @@ async def _run(resolved_settings: Settings, env: Mapping[str, str], out_dir: Pat
         smtp.close()
         await smtp.wait_closed()
     return DemoResult(feeds_url=feeds_url, out_dir=out_dir, kept=True, sources=sources, merged=merged,
-                      alerts=alerts, emails=catcher.saved, webhooks=receiver.saved, totals=totals,
-                      seconds=time.monotonic() - started)
+                      alerts=alerts, emails=catcher.saved, webhooks=receiver.saved, totals=totals)
 
 
 def run_demo(out_dir: Path, env: Mapping[str, str] | None = None) -> DemoResult:
     """Run the demo, saving messages under `out_dir`; servers are embedded when no URLs are set."""
+    started = time.monotonic()
     environment = dict(os.environ if env is None else env)
     temporary: Path | None = None
     if not environment.get("HIREWIRE_DATA_DIR"):
@@ -475,6 +512,7 @@ def run_demo(out_dir: Path, env: Mapping[str, str] | None = None) -> DemoResult:
         with resolved(settings) as current:
             result = asyncio.run(_run(current, environment, out_dir.resolve()))
         result.kept = temporary is None
+        result.seconds = time.monotonic() - started
         return result
     finally:
         if temporary is not None:

@@ -47,6 +47,11 @@ SOURCE_FAILURES = Gauge("hirewire_source_consecutive_failures", "Consecutive fai
                         ["source"], registry=REGISTRY)
 
 #: Every state a delivery row can be in (schema.sql), so absent states read 0 rather than vanish.
+FETCHES_24H = Gauge("hirewire_fetch_runs_24h", "Fetch attempts recorded in the last 24 h by all processes, "
+                    "by source and status (ok, not_modified, error)", ["source", "status"], registry=REGISTRY)
+MERGED = Gauge("hirewire_postings_merged", "Postings stored as another board's copy of an existing job",
+               registry=REGISTRY)
+
 DELIVERY_STATES = ("pending", "sending", "sent", "failed", "dead", "skipped")
 
 
@@ -82,8 +87,12 @@ def observe_request(route: str, method: str, status: int, seconds: float) -> Non
 
 
 def set_state(*, deliveries: dict[str, int], queue_depth: int, worker_up: bool, jobs: int,
-              postings: dict[str, int], failures: dict[str, int]) -> None:
+              postings: dict[str, int], failures: dict[str, int],
+              fetches_24h: dict[tuple[str, str], int] | None = None, merged: int = 0) -> None:
     """Install the installation-wide figures read at scrape time."""
+    for (source, status), count in (fetches_24h or {}).items():
+        FETCHES_24H.labels(source, status).set(count)
+    MERGED.set(merged)
     for state in DELIVERY_STATES:
         DELIVERIES.labels(state).set(deliveries.get(state, 0))
     QUEUE_DEPTH.set(queue_depth)

@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 
 import asyncpg
 
+from aggregator import metrics
 from aggregator.config import Settings, SourceSettings
 from aggregator.errors import FetchError, ParseError
 from aggregator.normalise import normalise
@@ -149,6 +150,9 @@ async def refresh_source(settings: Settings, pool: asyncpg.Pool, fetcher: Fetche
     report.new, report.updated, report.duplicates, report.closed = (
         result.new, result.updated, result.duplicates, result.closed)
     report.new_job_ids = result.new_job_ids
+    for run in runs:
+        metrics.record_fetch(name, run.status != "error", not_modified=run.status == "not_modified")
+    metrics.record_ingest(name, result.new + result.updated, result.duplicates)
     if result.new_job_ids and on_new_jobs is not None:
         await on_new_jobs(result.new_job_ids)
     return report

@@ -94,7 +94,7 @@ SENTENCES = [
     "Strong knowledge of SQL, HTTP and distributed systems.",
 ]
 PRODUCTS = ["payments platform", "analytics product", "public API", "marketplace", "data platform",
-            "mobile apps", "customer dashboard", "billing system", "search engine", "machine learning platform"]
+            "mobile apps", "customer dashboard", "billing system", "search engine", "recommendation service"]
 
 
 def weighted(rng: random.Random, pairs: list[tuple[Any, int]]) -> Any:
@@ -124,7 +124,7 @@ OTHER_KINDS: list[tuple[list[str], list[tuple[str, int]], float, int]] = [
       "Content Marketing Manager", "Recruiter", "Support Specialist"],
      [("Salesforce", 10), ("Figma", 10), ("HubSpot", 8), ("Jira", 10), ("Zendesk", 5)], 0.0, 16),
 ]
-PYTHON_BACKEND_WEIGHT = 8
+PYTHON_BACKEND_WEIGHT = 6
 
 
 def make_job(rng: random.Random, number: int) -> Listing:
@@ -193,11 +193,11 @@ def make_job(rng: random.Random, number: int) -> Listing:
 # -- alerts: what people who want a Python-backend job ask for ----------------------------------------
 
 #: Query kinds and their shares. Words are lower-case as typed; weights follow the jobs' stack.
-FRAMEWORKS = [("django", 30), ("fastapi", 22), ("flask", 10), ("python", 3), ("postgresql", 2), ("aws", 2),
+FRAMEWORKS = [("django", 30), ("fastapi", 22), ("flask", 10), ("python", 1), ("postgresql", 2), ("aws", 1),
               ("kubernetes", 2), ("airflow", 4), ("celery", 2), ("pandas", 3), ("kafka", 2), ("graphql", 2),
               ("pytorch", 2), ("terraform", 2), ("rust", 2), ("go", 2), ("asyncio", 2), ("sqlalchemy", 1),
               ("snowflake", 1), ("dbt", 1), ("llm", 2), ("spark", 1), ("elasticsearch", 1), ("pydantic", 1)]
-PHRASES = [('"data platform"', 2), ('"machine learning"', 3), ('"backend engineer"', 8), ('"platform engineer"', 3),
+PHRASES = [('"data platform"', 2), ('"machine learning"', 3), ('"backend engineer"', 4), ('"platform engineer"', 3),
            ('"data engineer"', 6), ('"site reliability"', 2), ('"python developer"', 6), ('"full stack"', 4),
            ('"engineering manager"', 2), ('"api engineer"', 1), ('"software engineer"', 4)]
 EXCLUSIONS = ["php", "java", "react", "ruby", "wordpress", "crypto", "typescript", "manager"]
@@ -241,7 +241,7 @@ def make_alert(rng: random.Random) -> dict[str, Any]:
                              "exclude_companies": [], "min_salary_usd": None, "include_unknown": True,
                              "max_age_days": None}
     filters = ["countries", "remote", "seniority", "salary", "skills", "employment", "age", "exclude"]
-    wanted = rng.choices([0, 1, 2, 3], [1, 20, 45, 34])[0] if alert["query"] else 3
+    wanted = rng.choices([0, 1, 2, 3], [1, 12, 45, 42])[0] if alert["query"] else 3
     chosen: set[str] = set()
     while len(chosen) < wanted:
         chosen.add(rng.choices(filters, [70, 45, 50, 35, 15, 4, 6, 3])[0])
@@ -255,8 +255,8 @@ def make_alert(rng: random.Random) -> dict[str, Any]:
     if "salary" in chosen:
         country = alert["countries"][0] if alert["countries"] else "US"
         low, high = PAY_USD.get(country, (40, 100))
-        alert["min_salary_usd"] = round(rng.uniform(low, high * 1.1)) * 1000.0
-        alert["include_unknown"] = rng.random() < 0.4
+        alert["min_salary_usd"] = round(rng.uniform((low + high) / 2, high * 1.1)) * 1000.0
+        alert["include_unknown"] = rng.random() < 0.3
     if "skills" in chosen:
         alert["skills_any"] = list(weighted(rng, ALERT_SKILLS))
     if "employment" in chosen:

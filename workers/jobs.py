@@ -7,11 +7,14 @@ unique per (source, external id), matching only touches unmatched jobs, deliveri
 
 from __future__ import annotations
 
+import functools
+import time
+from collections.abc import Awaitable, Callable
 from typing import Any
 
 import structlog
 
-from aggregator import match, pipeline
+from aggregator import match, metrics, pipeline
 from aggregator.runtime import Runtime
 from workers.notify import DeliveryPolicy, Notifier, delivery_job_id
 
@@ -22,6 +25,20 @@ FETCH_SOURCE = "fetch_source"
 MATCH_JOBS = "match_jobs"
 SEND_DELIVERY = "send_delivery"
 SWEEP = "sweep"
+
+
+def timed(function: Callable[..., Awaitable[Any]]) -> Any:
+    """The job function, reporting its duration to the job-duration histogram."""
+
+    @functools.wraps(function)
+    async def run(ctx: dict[str, Any], *args: Any) -> Any:
+        started = time.perf_counter()
+        try:
+            return await function(ctx, *args)
+        finally:
+            metrics.observe_job(function.__name__, time.perf_counter() - started)
+
+    return run
 
 
 def _rt(ctx: dict[str, Any]) -> Runtime:
@@ -49,6 +66,7 @@ async def match_jobs(ctx: dict[str, Any], job_ids: list[int]) -> int:
         result = await match.match_jobs(conn, job_ids)
     for delivery_id in result.instant_ids or []:
         await rt.enqueue(SEND_DELIVERY, delivery_id, job_id=delivery_job_id(rt.settings.redis_prefix, delivery_id))
+    metrics.record_match(result.deliveries)
     log.info("jobs matched", jobs=result.jobs, deliveries=result.deliveries)
     return result.deliveries
 

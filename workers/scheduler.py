@@ -3,6 +3,11 @@
 Leadership is a Redis key with a short expiry, renewed by the leader while it lives; a scheduler
 that is not the leader just waits. The state that decides what is due lives in PostgreSQL
 (sources.next_run_at), so a new leader picks up exactly where the old one stopped.
+
+A claim pushes next_run_at out by FETCH_LEASE_SECONDS; the fetch job moves it on when it records
+its outcome. A job that never records one (Redis lost it from the queue, or it died when
+PostgreSQL went away) would leave the source idle for the whole lease, so the leader watches the
+jobs it enqueued and hands such a source straight back to the schedule.
 """
 
 from __future__ import annotations
@@ -13,7 +18,10 @@ import os
 import socket
 import uuid
 
+import asyncpg
 import structlog
+from arq.jobs import Job, JobStatus
+from redis.exceptions import RedisError
 
 from aggregator.runtime import Runtime
 from aggregator.store import sources as store_sources
@@ -41,6 +49,8 @@ class Scheduler:
         self.identity = f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:8]}"
         self.key = f"{rt.settings.redis_prefix}:scheduler:leader"
         self._stop = asyncio.Event()
+        #: source -> arq job id of the fetch this scheduler enqueued and has not yet seen finish.
+        self._fetching: dict[str, str] = {}
 
     async def is_leader(self) -> bool:
         """Take or renew the leader lease."""
@@ -56,13 +66,44 @@ class Scheduler:
         enqueued = []
         async with self.rt.pool.acquire() as conn:
             for name in await store_sources.due(conn):
-                if await store_sources.claim(conn, name, FETCH_LEASE_SECONDS):
-                    await self.rt.enqueue(jobs.FETCH_SOURCE, name,
-                                          job_id=f"{self.rt.settings.redis_prefix}:fetch:{name}:{uuid.uuid4().hex[:8]}")
-                    enqueued.append(name)
+                job_id = f"{self.rt.settings.redis_prefix}:fetch:{name}:{uuid.uuid4().hex[:8]}"
+                # The claim commits only once the job is queued: Redis failing in between leaves the source due.
+                async with conn.transaction():
+                    if not await store_sources.claim(conn, name, FETCH_LEASE_SECONDS):
+                        continue
+                    await self.rt.enqueue(jobs.FETCH_SOURCE, name, job_id=job_id)
+                self._fetching[name] = job_id
+                enqueued.append(name)
         if enqueued:
             log.info("sources enqueued", sources=enqueued)
         return enqueued
+
+    async def release_lost(self) -> list[str]:
+        """Put sources whose fetch ended without recording an outcome back on the schedule; returns them.
+
+        A fetch that returned normally has recorded its outcome (and moved next_run_at) itself. One that
+        failed, or that Redis no longer knows (lost in a restart, or finished longer ago than arq keeps
+        results), may not have: such a source is made due now, which at worst fetches it once more
+        (ingest is idempotent).
+        """
+        released = []
+        for name, job_id in list(self._fetching.items()):
+            job = Job(job_id, self.rt.redis, _queue_name=self.rt.settings.queue_name)
+            status = await job.status()
+            if status in (JobStatus.queued, JobStatus.deferred, JobStatus.in_progress):
+                continue
+            if status is JobStatus.complete:
+                info = await job.result_info()
+                if info is not None and info.success:
+                    del self._fetching[name]
+                    continue
+            async with self.rt.pool.acquire() as conn:
+                await store_sources.schedule(conn, name)
+            del self._fetching[name]
+            released.append(name)
+        if released:
+            log.warning("fetches ended without an outcome; sources due again", sources=released)
+        return released
 
     async def run(self) -> None:
         await self.sync_sources()
@@ -71,12 +112,15 @@ class Scheduler:
         while not self._stop.is_set():
             try:
                 if await self.is_leader():
+                    await self.release_lost()
                     await self.enqueue_due()
                     if loop.time() - last_sweep >= self.sweep_every:
                         await self.rt.enqueue(jobs.SWEEP)
                         last_sweep = loop.time()
-            except (OSError, ConnectionError) as exc:  # PostgreSQL or Redis away: try again next tick
-                log.warning("scheduler tick failed", error=str(exc))
+                else:
+                    self._fetching.clear()  # the leader now watching them is another scheduler
+            except (OSError, RedisError, asyncpg.PostgresError, asyncpg.InterfaceError) as exc:
+                log.warning("scheduler tick failed", error=str(exc))  # PostgreSQL or Redis away: next tick
             except Exception as exc:
                 log.exception("scheduler tick failed", error=str(exc))
             with contextlib.suppress(TimeoutError):
@@ -88,8 +132,8 @@ class Scheduler:
         try:
             if (await self.rt.redis.get(self.key)) == self.identity.encode():
                 await self.rt.redis.delete(self.key)
-        except (OSError, ConnectionError):
-            pass
+        except (OSError, RedisError):
+            pass  # Redis away: the lease simply expires
 
     def stop(self) -> None:
         self._stop.set()

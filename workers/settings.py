@@ -16,10 +16,10 @@ from workers import jobs
 #: limit; the scheduler's claim on a source outlasts this (workers.scheduler.FETCH_LEASE_SECONDS).
 FETCH_TIMEOUT = 1200
 FUNCTIONS = [
-    func(jobs.fetch_source, timeout=FETCH_TIMEOUT),
-    func(jobs.match_jobs, timeout=300),
-    func(jobs.send_delivery, timeout=120),
-    func(jobs.sweep, timeout=300),
+    func(jobs.timed(jobs.fetch_source), name=jobs.FETCH_SOURCE, timeout=FETCH_TIMEOUT),
+    func(jobs.timed(jobs.match_jobs), name=jobs.MATCH_JOBS, timeout=300),
+    func(jobs.timed(jobs.send_delivery), name=jobs.SEND_DELIVERY, timeout=120),
+    func(jobs.timed(jobs.sweep), name=jobs.SWEEP, timeout=300),
 ]
 
 

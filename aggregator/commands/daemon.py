@@ -2,6 +2,10 @@
 
 SIGTERM/SIGINT stop taking work, give in-flight jobs a grace period to finish (arq re-queues any
 that are cancelled), close the servers and exit 0. Embedded servers are stopped last.
+
+Losing Redis or PostgreSQL for a while is not a reason to exit: arq's worker loop dies on the first
+Redis error, so it is supervised here and started afresh until Redis answers again; the scheduler
+and the API already outlive failed calls, and the asyncpg pool replaces terminated connections.
 """
 
 from __future__ import annotations
@@ -14,6 +18,7 @@ import signal
 import structlog
 from aiohttp import web
 from arq import Worker
+from redis.exceptions import RedisError
 
 from aggregator.commands.common import settings
 from aggregator.config import Settings
@@ -25,6 +30,9 @@ log = structlog.get_logger("hirewire")
 
 #: Seconds in-flight jobs get to finish after a stop signal before they are cancelled (and re-queued).
 GRACE_SECONDS = 20.0
+#: Pause before starting a new arq worker after one died of a Redis error (doubling up to the maximum).
+RESTART_DELAY = 0.5
+RESTART_DELAY_MAX = 5.0
 
 
 def register(commands: argparse._SubParsersAction) -> None:
@@ -76,11 +84,12 @@ async def _serve(current: Settings, role: str, host: str, port: int, burst: bool
     async with connect(current, migrate=role in ("run", "worker", "scheduler", "api"), pool_size=20) as rt:
         tasks: dict[str, asyncio.Task[None]] = {}
         scheduler = Scheduler(rt) if role in ("run", "scheduler") else None
-        worker = build_worker(rt, burst=burst, max_jobs=concurrency) if role in ("run", "worker") else None
+        worker = _SupervisedWorker(rt, burst=burst, max_jobs=concurrency, stop=stop) \
+            if role in ("run", "worker") else None
         if scheduler is not None:
             tasks["scheduler"] = asyncio.create_task(scheduler.run())
         if worker is not None:
-            tasks["worker"] = asyncio.create_task(worker.async_run())
+            tasks["worker"] = asyncio.create_task(worker.run())
         if role in ("run", "api"):
             tasks["api"] = asyncio.create_task(_run_api(rt, host, port, stop))
         log.info("hirewire started", role=role, data_dir=str(current.data_dir))
@@ -94,7 +103,6 @@ async def _serve(current: Settings, role: str, host: str, port: int, burst: bool
         if scheduler is not None:
             scheduler.stop()
         if worker is not None:
-            await _drain(worker)
             await worker.close()
         for task in tasks.values():
             if not task.done():
@@ -110,3 +118,62 @@ async def _drain(worker: Worker) -> None:
     running = [t for t in worker.tasks.values() if not t.done()]
     if running:
         await asyncio.wait(running, timeout=GRACE_SECONDS)
+
+
+async def _close(worker: Worker) -> None:
+    """Close a worker whose Redis may be gone: its shutdown hook (fetcher, SMTP) must still run."""
+    try:
+        await worker.close()
+    except (RedisError, OSError) as exc:
+        log.warning("worker closed without Redis", error=str(exc))
+        if worker.on_shutdown is not None:
+            await worker.on_shutdown(worker.ctx)
+        with contextlib.suppress(RedisError, OSError):
+            await worker.pool.close(close_connection_pool=True)
+
+
+class _SupervisedWorker:
+    """arq's worker, started again whenever its loop dies of a Redis error (Redis restarted, failed over).
+
+    arq has no reconnect of its own: one failed poll ends `Worker.main`. A fresh Worker is built
+    rather than the dead one re-entered, so no half-torn state is reused; the dead one's running
+    jobs are left to finish (their results are PostgreSQL rows; arq's bookkeeping for them may be
+    lost with Redis, which the design allows) and it is closed after them.
+    """
+
+    def __init__(self, rt: Runtime, *, burst: bool, max_jobs: int, stop: asyncio.Event) -> None:
+        self.rt, self.burst, self.max_jobs, self._stop = rt, burst, max_jobs, stop
+        self.current: Worker | None = None
+        self._retiring: set[asyncio.Task[None]] = set()
+
+    async def run(self) -> None:
+        delay = RESTART_DELAY
+        while not self._stop.is_set():
+            self.current = build_worker(self.rt, burst=self.burst, max_jobs=self.max_jobs)
+            try:
+                await self.current.async_run()
+                return  # burst finished, or stopped
+            except (RedisError, OSError) as exc:
+                log.warning("worker lost Redis; starting a new one", error=str(exc), retry_in=delay)
+            dead, self.current = self.current, None
+            retiring = asyncio.create_task(self._retire(dead))
+            self._retiring.add(retiring)
+            retiring.add_done_callback(self._retiring.discard)
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(self._stop.wait(), timeout=delay)
+            delay = min(delay * 2, RESTART_DELAY_MAX)
+
+    async def _retire(self, worker: Worker) -> None:
+        running = [t for t in worker.tasks.values() if not t.done()]
+        if running:
+            await asyncio.wait(running)
+        await _close(worker)
+
+    async def close(self) -> None:
+        """Drain and close the live worker and any dead one still finishing its jobs."""
+        if self.current is not None:
+            await _drain(self.current)
+            await _close(self.current)
+        for retiring in list(self._retiring):
+            with contextlib.suppress(Exception):
+                await asyncio.wait_for(retiring, timeout=GRACE_SECONDS)

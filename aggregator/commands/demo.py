@@ -71,8 +71,8 @@ def summary(result: DemoResult) -> str:
 
     out.append("\n3. Matched and delivered, per alert:\n")
     out.append(_indent(table(
-        ["alert", "channel", "frequency", "query", "matched", "sent", "failed", "messages", "to"],
-        [[a.id, a.channel, a.frequency, a.query, a.matched, a.sent, a.failed, a.messages, a.destination]
+        ["alert", "channel", "frequency", "wants", "matched", "sent", "failed", "messages", "to"],
+        [[a.id, a.channel, a.frequency, a.wants, a.matched, a.sent, a.failed, a.messages, a.destination]
          for a in result.alerts])))
 
     out.append(f"\n4. Open these ({len(result.emails)} emails, {len(result.webhooks)} webhooks, "
@@ -82,7 +82,7 @@ def summary(result: DemoResult) -> str:
         out.append(f"   {_relative(shown)}  — to {email.to}: {email.subject}")
     for hook in result.webhooks:
         mark = "signature valid" if hook.verified else "SIGNATURE INVALID"
-        out.append(f"   {_relative(hook.path)}  — {hook.type}, {mark}")
+        out.append(f"   {_relative(hook.path)}  — {hook.type}: {hook.title} ({mark})")
     out.append("   (each .html has its raw message beside it as .eml, with every header)")
     if result.kept:
         out.append("\nThe jobs and alerts stay in the database: try `hirewire jobs search django` or "

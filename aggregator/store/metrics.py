@@ -15,6 +15,10 @@ class Figures:
     jobs: int
     postings: dict[str, int]
     failures: dict[str, int]
+    #: (source, status) -> fetch runs recorded in the last 24 hours, by every process.
+    fetches_24h: dict[tuple[str, str], int]
+    #: Postings that joined an existing job (the same job on another board).
+    merged: int
 
 
 async def figures(conn: asyncpg.Connection) -> Figures:
@@ -22,6 +26,11 @@ async def figures(conn: asyncpg.Connection) -> Figures:
     postings = await conn.fetch("SELECT source, count(*) AS n FROM postings GROUP BY source")
     failures = await conn.fetch("SELECT name, consecutive_failures FROM sources")
     jobs = await conn.fetchval("SELECT count(*) FROM jobs")
+    fetches = await conn.fetch("SELECT source, status, count(*) AS n FROM fetch_runs "
+                               "WHERE started_at > now() - interval '24 hours' GROUP BY source, status")
+    postings_by_source = {r["source"]: r["n"] for r in postings}
     return Figures(deliveries={r["state"]: r["n"] for r in deliveries}, jobs=int(jobs or 0),
-                   postings={r["source"]: r["n"] for r in postings},
-                   failures={r["name"]: r["consecutive_failures"] for r in failures})
+                   postings=postings_by_source,
+                   failures={r["name"]: r["consecutive_failures"] for r in failures},
+                   fetches_24h={(r["source"], r["status"]): r["n"] for r in fetches},
+                   merged=max(0, sum(postings_by_source.values()) - int(jobs or 0)))

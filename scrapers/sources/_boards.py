@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import math
 import re
 from typing import Any
 from urllib.parse import urlsplit
@@ -48,7 +47,7 @@ def workplace(value: Any) -> str | None:
 
 def number(value: Any) -> float | None:
     """A JSON number as a float; None for strings, booleans, null and non-positive amounts."""
-    if isinstance(value, bool) or not isinstance(value, int | float) or not 0 < value < math.inf:
+    if isinstance(value, bool) or not isinstance(value, int | float) or not 0 < value < 1e308:
         return None
     return float(value)
 

@@ -301,7 +301,7 @@ def _parse(data: bytes) -> tuple[_Collector, str | None]:
     try:
         parser.feed(data)
         parser.close()
-    except ET.ParseError as exc:
+    except (ET.ParseError, LookupError, ValueError) as exc:  # unknown or multi-byte declared encodings
         return collector, str(exc)
     return collector, None
 

@@ -6,7 +6,6 @@ reader returns the value in the expected type or None / an empty list, never rai
 
 from __future__ import annotations
 
-import math
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -20,7 +19,7 @@ def number(value: Any) -> float | None:
             value = float(value.strip().replace(",", ""))
         except ValueError:
             return None
-    if isinstance(value, int | float) and math.isfinite(value):
+    if isinstance(value, int | float) and abs(value) < 1e308:  # an int past float range overflows isfinite
         return float(value)
     return None
 

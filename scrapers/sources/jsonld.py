@@ -57,7 +57,7 @@ class JsonLd:
         for index, block in enumerate(json_ld_blocks(text)):
             try:
                 postings.extend(nodes_of_type(decode_lenient(block), "jobposting"))
-            except ValueError as exc:
+            except (ValueError, RecursionError) as exc:
                 page.warnings.append(f"jsonld: script block {index} skipped: not JSON ({exc})")
         used_ids: set[str] = set()
         single = len(postings) == 1

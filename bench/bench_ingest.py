@@ -34,7 +34,13 @@ ROLES = ["Python Engineer", "Backend Developer", "Django Developer", "Platform E
 LEVELS = ["", "Senior ", "Junior ", "Lead ", "Staff ", "Sr. "]
 PLACES = ["Remote", "Remote - US only", "Berlin, Germany", "London, UK", "Remote (EMEA)", "New York, NY",
           "Toronto, Canada", "Hybrid - Amsterdam", "Anywhere", "Paris, France"]
-WORDS = ["we", "build", "reliable", "services", "with", "python", "django", "fastapi", "postgresql", "redis", "celery", "kafka", "docker", "kubernetes", "aws", "terraform", "graphql", "rest", "grpc", "pytest", "our", "team", "ships", "small", "changes", "often", "and", "cares", "about", "observability", "testing", "code", "review", "mentoring", "and", "clear", "writing", "you", "will", "design", "apis", "own", "services", "end", "to", "end", "and", "improve", "performance", "of", "critical", "paths"]
+WORDS = (
+    "we", "build", "reliable", "services", "with", "python", "django", "fastapi", "postgresql", "redis",
+    "celery", "kafka", "docker", "kubernetes", "aws", "terraform", "graphql", "rest", "grpc", "pytest",
+    "our", "team", "ships", "small", "changes", "often", "and", "cares", "about", "observability", "testing",
+    "code", "review", "mentoring", "and", "clear", "writing", "you", "will", "design", "apis", "own",
+    "services", "end", "to", "end", "and", "improve", "performance", "of", "critical", "paths",
+)
 
 
 def make_raw(rng: random.Random, n: int) -> RawListing:
@@ -46,7 +52,8 @@ def make_raw(rng: random.Random, n: int) -> RawListing:
         source="bench", external_id=str(n), title=title, company=f"Company {n % 3000}",
         location_raw=rng.choice(PLACES), remote=None, url=f"https://jobs.example/{n}?utm_source=feed",
         salary_min=low, salary_max=(low + 30_000) if low else None, salary_currency="USD" if low else None,
-        salary_period="year", tags=["python", "backend"], description_html="<ul><li>Python</li></ul>" + "".join(paragraphs),
+        salary_period="year", tags=["python", "backend"],
+        description_html="<ul><li>Python</li></ul>" + "".join(paragraphs),
         posted_at=1_760_000_000 + n, raw={"id": n, "title": title})
 
 
@@ -138,7 +145,8 @@ async def run(n: int) -> None:
     print(f"\n{n:,} listings (description ≈ {size / 1024:.1f} KB of text), batches of {BATCH}")
     for name, value in rate.items():
         print(f"  {name:45} {value:>9,.0f} listings/s")
-    print(f"  store vs raw COPY: {rate['store only (hirewire ingest)'] / rate['raw COPY into a bare table (limit)']:.2f}×"
+    versus_copy = rate["store only (hirewire ingest)"] / rate["raw COPY into a bare table (limit)"]
+    print(f"  store vs raw COPY: {versus_copy:.2f}×"
           f"   store vs naive: {store_s and (n / store_s) / (naive_n / naive_s):.1f}×")
     print("  peak RSS every 10 batches (MB): " + ", ".join(f"{m:.0f}" for m in memory))
 

@@ -45,7 +45,7 @@ def _check_summary(stdout: str) -> None:
     # The Jobicy feed is also read as plain RSS: its Python jobs are merged, not stored twice.
     assert "Senior Backend Engineer (Python) (Orbital Pay): jobicy + rss" in stdout
     alerts = _rows(stdout, {"1", "2", "3"})
-    sent = {(row[1], row[2]): int(row[-5]) for row in alerts.values()}
+    sent = {(row[1], row[2]): int(row[-4]) for row in alerts.values()}  # …, matched, sent, failed, messages, to
     assert sent[("email", "instant")] >= 1 and sent[("webhook", "instant")] >= 1, stdout
     assert sent[("email", "daily")] >= 1, stdout
 

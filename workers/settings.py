@@ -11,6 +11,7 @@ from arq.worker import func
 from aggregator.runtime import Runtime, redis_settings
 from scrapers.fetch import Fetcher
 from workers import jobs
+from workers.notify import DeliveryPolicy, Notifier
 
 #: Per-function time limits (arq's job_timeout). A fetch reads up to a source's page cap at its rate
 #: limit; the scheduler's claim on a source outlasts this (workers.scheduler.FETCH_LEASE_SECONDS).
@@ -31,6 +32,10 @@ def build_worker(rt: Runtime, *, burst: bool = False, max_jobs: int = 10) -> Wor
         fetcher = Fetcher(rt.settings.fetch, redis=rt.redis, prefix=rt.settings.redis_prefix)
         await fetcher.__aenter__()
         ctx["fetcher"] = fetcher
+        # arq gives each job a shallow copy of this context: long-lived connections are made here,
+        # once per worker, or every job would open (and leak) its own.
+        if "notifier" not in ctx:
+            ctx["notifier"] = Notifier(rt, ctx.get("notify_policy") or DeliveryPolicy.from_env())
 
     async def on_shutdown(ctx: dict[str, Any]) -> None:
         fetcher = ctx.get("fetcher")

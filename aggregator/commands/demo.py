@@ -12,11 +12,14 @@ import logging
 import os
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from aggregator import logs
 from aggregator.commands.common import table
 from aggregator.config import load_settings
-from aggregator.demo import DemoResult, run_demo
+
+if TYPE_CHECKING:
+    from aggregator.demo import DemoResult
 
 
 def register(commands: argparse._SubParsersAction) -> None:
@@ -27,6 +30,9 @@ def register(commands: argparse._SubParsersAction) -> None:
 
 
 def demo_command(args: argparse.Namespace) -> int:
+    # Imported here: the SMTP and HTTP servers it brings are no concern of any other command.
+    from aggregator.demo import run_demo
+
     # Warnings only: the worker's per-job log lines would bury the summary.
     logs.configure(load_settings().log_format, level=logging.WARNING)
     private = not os.environ.get("HIREWIRE_DATABASE_URL") or not os.environ.get("HIREWIRE_REDIS_URL")

@@ -27,6 +27,7 @@ import math
 import os
 import signal
 import time
+import traceback
 import tracemalloc
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -44,14 +45,15 @@ from aggregator.normalise.currency import ISO_CODES
 from aggregator.normalise.skills_taxonomy import SKILLS
 
 __all__ = [
-    "FUZZING",
     "FUZZ",
+    "FUZZING",
     "REAL",
     "SAMPLES",
     "TIMEOUT",
     "Hang",
     "assert_listing_contract",
     "bounded",
+    "known_bug",
 ]
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -86,7 +88,7 @@ MEMORY_BASE = 8 * 1024 * 1024
 T = TypeVar("T")
 
 
-class Hang(BaseException):  # noqa: N818 — a BaseException so no adapter's `except Exception` swallows it
+class Hang(BaseException):  # a BaseException, so no adapter's `except Exception` swallows it
     """An example ran past `HANG_SECONDS`."""
 
 
@@ -135,6 +137,26 @@ def bounded(action: Callable[[], T], *, input_size: int) -> T:
             tracemalloc.stop()
     assert peak <= limit, f"memory peak {peak:,} B for a {input_size:,} B input (cap {limit:,} B)"
     return result
+
+
+#: Bugs the fuzzers found that are not fixed yet, as (exception type, project file, function) of the
+#: innermost project frame that raised. Each is pinned by a strict-xfail reproducer in the test module
+#: that found it, so fixing one turns that test red until its entry here is removed; the properties skip
+#: exactly these failures so that any other one still surfaces.
+KNOWN_BUGS: tuple[tuple[type[BaseException], str, str], ...] = (
+    (OverflowError, "aggregator/normalise/salary.py", "_structured_number"),
+    (ValueError, "scrapers/sources/_sitemap.py", "read_sitemap"),
+)
+
+
+def known_bug(exc: BaseException) -> bool:
+    """Whether `exc` is one of `KNOWN_BUGS`."""
+    frames = [f for f in traceback.extract_tb(exc.__traceback__)
+              if f.filename.startswith((str(ROOT / "aggregator"), str(ROOT / "scrapers")))]
+    if not frames:
+        return False
+    where = (Path(frames[-1].filename).relative_to(ROOT).as_posix(), frames[-1].name)
+    return any(isinstance(exc, kind) and where == (path, name) for kind, path, name in KNOWN_BUGS)
 
 
 _CANONICAL_SKILLS = frozenset(skill.name for skill in SKILLS)

@@ -33,7 +33,8 @@ async def test_due_source_is_enqueued_once_and_scheduled_ahead(clean_db: str,
         queued = await rt.redis.zcard(settings.queue_name)
         assert queued == 1
         async with rt.pool.acquire() as conn:
-            row = await conn.fetchrow("SELECT enabled, next_run_at > now() AS ahead FROM sources WHERE name = 'remotive'")
+            row = await conn.fetchrow(
+                "SELECT enabled, next_run_at > now() AS ahead FROM sources WHERE name = 'remotive'")
             disabled = await conn.fetchval("SELECT count(*) FROM sources WHERE NOT enabled")
         assert row["enabled"] and row["ahead"]
         assert disabled == len(settings.sources) - 1

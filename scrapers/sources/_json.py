@@ -13,7 +13,7 @@ def load_json(payload: bytes, source: str) -> Any:
     """The decoded document, or ParseError with one line saying why."""
     try:
         return msgspec.json.decode(payload.removeprefix(b"\xef\xbb\xbf"))
-    except (msgspec.DecodeError, UnicodeDecodeError) as exc:  # msgspec raises the latter for bad UTF-8
+    except (msgspec.DecodeError, UnicodeDecodeError, RecursionError) as exc:  # bad UTF-8, deep nesting
         raise ParseError(f"{source}: not a JSON document ({exc})") from None
 
 

@@ -67,11 +67,14 @@ async def test_kill_during_ingest_loses_and_duplicates_nothing(
             await scheduler.sync_sources()
             assert await scheduler.enqueue_due() == ["remotive"]
             blocker: asyncpg.Connection | None = None
-            if moment == "mid-transaction":
-                blocker = await asyncpg.connect(clean_db)
-                await blocker.execute("BEGIN; LOCK TABLE jobs IN SHARE MODE")  # ingest's INSERT INTO jobs waits
             worker = start_hirewire("worker", _env(settings), log)
             try:
+                if moment == "mid-transaction":
+                    async def started() -> bool:  # past its own migration, which the lock would block too
+                        return "Starting worker" in log.read_text()
+                    await wait_for(started, 60, "the worker starting")
+                    blocker = await asyncpg.connect(clean_db)
+                    await blocker.execute("BEGIN; LOCK TABLE jobs IN SHARE MODE")  # ingest's writes to jobs wait
                 if moment == "mid-body":
                     async def half_sent() -> bool:
                         return sent["bytes"] >= len(body) // 2

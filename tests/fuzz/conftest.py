@@ -115,7 +115,7 @@ def _watchdog(seconds: float) -> Iterator[None]:
             signal.setitimer(signal.ITIMER_REAL, max(remaining, 0.001), outer_interval)
 
 
-def bounded(action: Callable[[], T], *, input_size: int) -> T:
+def bounded(action: Callable[[], T], *, input_size: int, seconds: float = HANG_SECONDS) -> T:
     """`action()` under the hang guard and the memory cap; AssertionError when the cap is exceeded.
 
     tracemalloc sees Python allocations only (not lexbor's or nh3's own heaps), which is where a
@@ -129,7 +129,7 @@ def bounded(action: Callable[[], T], *, input_size: int) -> T:
         tracemalloc.reset_peak()
     baseline = tracemalloc.get_traced_memory()[0]
     try:
-        with _watchdog(HANG_SECONDS):
+        with _watchdog(seconds):
             result = action()
         peak = tracemalloc.get_traced_memory()[1] - baseline
     finally:

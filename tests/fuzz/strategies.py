@@ -70,7 +70,8 @@ _DATE_TEXT = st.sampled_from([
     "Dec 5, 2024", "05.12.2024", "20241205", "0000-00-00", "9999-12-31T23:59:59Z", "2024-02-30", "yesterday",
     "1785769339", "1785769339000", "-1", "2025-06-10 08:35:07 UTC", "2026-07-28T09:00:00+02:00",
 ])
-_ZONES = st.sampled_from([None, UTC, timezone(timedelta(hours=14)), timezone(timedelta(hours=-12, minutes=-30))])
+_ZONES: Strategy = st.sampled_from(
+    [None, UTC, timezone(timedelta(hours=14)), timezone(timedelta(hours=-12, minutes=-30))])
 DATE: Strategy = st.one_of(
     _DATE_TEXT, st.integers(), _HUGE, st.floats(allow_nan=False, allow_infinity=False),
     st.datetimes(min_value=datetime(1, 1, 2), max_value=datetime(9999, 12, 30), timezones=_ZONES).map(
@@ -501,8 +502,8 @@ def _item_seeds(name: str, data: bytes) -> list[tuple[str, bytes]]:
     found = list(_RSS_ITEM.finditer(data))
     if not found:
         return []
-    head, tail = data[: found[0].start()], data[found[-1].end():]
-    return [(f"{name}[{i}]", head + match.group() + tail) for i, match in enumerate(_spread(found))]
+    prefix, suffix = data[: found[0].start()], data[found[-1].end():]
+    return [(f"{name}[{i}]", prefix + match.group() + suffix) for i, match in enumerate(_spread(found))]
 
 
 @cache
@@ -543,7 +544,8 @@ def mutated(draw: st.DrawFn, source: str) -> bytes:
     limit = 2 * len(data) + 64 * 1024
 
     def position(current: bytes) -> int:
-        if anchors and draw(st.booleans()):
+        near_anchor: bool = draw(st.booleans())
+        if anchors and near_anchor:
             return min(draw(st.sampled_from(anchors)) + draw(st.integers(0, 1)), len(current))
         return draw(st.integers(0, len(current)))
 

@@ -24,7 +24,8 @@ pytestmark = [TIMEOUT, *([pytest.mark.fuzz] if FUZZING else [])]
 
 _EXTREME_FLOATS = st.sampled_from([math.nan, math.inf, -math.inf, -0.0, 0.0, 1e308, 5e-324, -1.0, 1e15])
 _HUGE_INTS = st.sampled_from([10**400, -(10**400), 2**63, 2**64, -(2**63), 0, -1, 10**18])
-_ZONES = st.sampled_from([None, UTC, timezone(timedelta(hours=14)), timezone(timedelta(hours=-23, minutes=-59))])
+_ZONES: st.SearchStrategy[Any] = st.sampled_from(
+    [None, UTC, timezone(timedelta(hours=14)), timezone(timedelta(hours=-23, minutes=-59))])
 _DATETIMES = st.one_of(
     st.datetimes(timezones=_ZONES),
     st.sampled_from([datetime.min, datetime.max, datetime.min.replace(tzinfo=UTC), datetime.max.replace(tzinfo=UTC),

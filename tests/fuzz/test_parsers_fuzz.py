@@ -8,6 +8,7 @@ into the DESIGN.md contract; and every stored raw item re-reads through `parse_i
 from __future__ import annotations
 
 import random
+import time
 from typing import Any
 
 import msgspec
@@ -20,7 +21,7 @@ from aggregator.model import RawListing
 from aggregator.normalise import normalise
 from scrapers import sources
 from scrapers.sources.base import Page, ParseContext
-from tests.fuzz.conftest import FUZZ, FUZZING, REAL, TIMEOUT, assert_listing_contract, bounded, known_bug
+from tests.fuzz.conftest import FUZZ, FUZZING, REAL, TIMEOUT, Hang, assert_listing_contract, bounded, known_bug
 from tests.fuzz.strategies import DOCUMENTS, REAL_PREFIXES, contexts, mutated
 
 pytestmark = [TIMEOUT, *([pytest.mark.fuzz] if FUZZING else [])]
@@ -110,15 +111,30 @@ def test_real_payload_mutations(source: str, name: str) -> None:
         if kind == "truncate":
             payload = data[:at]
         elif kind == "flip":
-            payload = bytearray(data)
+            flipped = bytearray(data)
             for _ in range(8):
-                payload[rng.randrange(len(data))] ^= 1 << rng.randrange(8)
-            payload = bytes(payload)
+                flipped[rng.randrange(len(data))] ^= 1 << rng.randrange(8)
+            payload = bytes(flipped)
         elif kind == "duplicate":
             payload = data[:at] + data[at: at + 2048] * 4 + data[at:]
         else:
             payload = data[:at] + (b"[" * 2000 if data.lstrip()[:1] in b"[{" else b"<div>" * 2000) + data[at:]
         _run(source, payload, ParseContext())
+
+
+def test_guards_stop_hangs_and_catch_memory_blowups() -> None:
+    """The guards are not vacuous: a busy loop is interrupted and a large allocation fails the cap."""
+
+    def spin() -> None:
+        deadline = time.monotonic() + 10
+        while time.monotonic() < deadline:
+            pass
+
+    with pytest.raises(Hang):
+        bounded(spin, input_size=0, seconds=0.2)
+    with pytest.raises(AssertionError, match="memory peak"):
+        bounded(lambda: len(bytearray(64 * 1024 * 1024)), input_size=1000)
+    assert bounded(lambda: 42, input_size=0) == 42
 
 
 @pytest.mark.xfail(strict=True, raises=ValueError,

@@ -254,3 +254,17 @@ def test_checker_catches_what_it_should() -> None:
                 "<iframe srcdoc=x></iframe>", "<svg><a xlink:href=\"javascript:x\">x</a></svg>"):
         with pytest.raises(AssertionError):
             assert_inert(raw)
+
+
+@pytest.mark.parametrize("route", sorted(ROUTES))
+def test_benign_markup_still_reaches_the_email(route: str) -> None:
+    """The routes do carry descriptions into the email: safe markup and links arrive intact."""
+    source, build = ROUTES[route]
+    benign = "<p>Python and <strong>Django</strong>, <a href=\"https://ok.example/apply\">apply here</a></p>"
+    page = sources.get(source).parse(build(benign), ParseContext(url="https://example.org/jobs/1"))
+    listing = normalise(page.listings[0])
+    assert listing.description_html is not None
+    assert "https://ok.example/apply" in listing.description_html
+    instant, digest = _emails(listing)
+    assert "<strong>Django</strong>" in instant and "https://ok.example/apply" in instant
+    assert "Django" in digest

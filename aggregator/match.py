@@ -107,14 +107,17 @@ batch AS (
 
 # Each candidate pair comes out of the GIN index scan once (an alert whose keys overlap a job's in
 # several tokens is still one row of the && join), so no de-duplication is needed before verifying,
-# and the alert row the index scan fetched is verified in place.
+# and the alert row the index scan fetched is verified in place. `OFFSET 0` keeps the lateral
+# subquery from being flattened: without it the planner, which cannot estimate `&&` on arrays built
+# in the statement, may compare every active alert with every job.
 _MATCH = f"""
 WITH {_BATCH},
 {_JOB_KEYS},
 found AS (
     SELECT a.id AS alert_id, j.id AS job_id, {_DESTINATION} AS destination, a.frequency
-    FROM job_keys k JOIN batch j ON j.id = k.id JOIN alerts a ON a.keys && k.keys
-    WHERE a.status = 'active' AND {ALERT_FILTERS}
+    FROM job_keys k JOIN batch j ON j.id = k.id
+    CROSS JOIN LATERAL (SELECT * FROM alerts WHERE keys && k.keys AND status = 'active' OFFSET 0) a
+    WHERE {ALERT_FILTERS}
     UNION ALL
     SELECT a.id, j.id, {_DESTINATION}, a.frequency
     FROM batch j CROSS JOIN alerts a
@@ -128,15 +131,18 @@ inserted AS (
     INSERT INTO deliveries (alert_id, job_id, destination)
     SELECT alert_id, job_id, destination FROM matches
     ON CONFLICT DO NOTHING
-    RETURNING id, alert_id, job_id
+    RETURNING id, alert_id
 ),
 marked AS (
     UPDATE jobs SET matched_at = now() WHERE id IN (SELECT id FROM batch) RETURNING id
+),
+ordered AS (
+    SELECT array_agg(id ORDER BY id) AS ids, array_agg(alert_id ORDER BY id) AS alert_ids FROM inserted
 )
 SELECT (SELECT count(*) FROM marked) AS jobs,
-       coalesce((SELECT array_agg(i.id ORDER BY i.id) FROM inserted i), '{{}}') AS deliveries,
-       coalesce((SELECT array_agg(i.id ORDER BY i.id) FROM inserted i JOIN matches m USING (alert_id, job_id)
-                 WHERE m.frequency = 'instant'), '{{}}') AS instant
+       coalesce((SELECT ids FROM ordered), '{{}}') AS deliveries,
+       coalesce((SELECT alert_ids FROM ordered), '{{}}') AS alert_ids,
+       coalesce((SELECT array_agg(DISTINCT alert_id) FROM matches WHERE frequency <> 'instant'), '{{}}') AS later
 """
 
 # Local to the matching transaction. JIT compilation costs more than it saves on this statement.
@@ -175,12 +181,18 @@ async def match_jobs(conn: asyncpg.Connection, job_ids: Sequence[int]) -> MatchR
         await conn.execute(_SETTINGS)
         row = await conn.fetchrow(_MATCH, sorted(set(job_ids)))
     assert row is not None
-    return MatchResult(jobs=int(row["jobs"]), deliveries=len(row["deliveries"]), instant_ids=list(row["instant"]))
+    # Which new deliveries are instant is decided here rather than by a join in SQL: the planner
+    # cannot estimate a data-modifying CTE's size and may nest-loop over it.
+    later = set(row["later"])
+    instant = [delivery for delivery, alert in zip(row["deliveries"], row["alert_ids"], strict=True)
+               if alert not in later]
+    return MatchResult(jobs=int(row["jobs"]), deliveries=len(row["deliveries"]), instant_ids=instant)
 
 
 async def count_candidates(conn: asyncpg.Connection, job_ids: Sequence[int]) -> int:
     """How many (alert, job) pairs the index prefilter leaves to verify for these jobs (for benchmarks)."""
-    sql = f"WITH batch AS (SELECT * FROM jobs WHERE id = ANY($1::bigint[])),{_JOB_KEYS},{_CANDIDATES} SELECT count(*) FROM candidates"
+    sql = (f"WITH batch AS (SELECT * FROM jobs WHERE id = ANY($1::bigint[])),{_JOB_KEYS},{_CANDIDATES} "
+           "SELECT count(*) FROM candidates")
     return int(await conn.fetchval(sql, sorted(set(job_ids))))
 
 

@@ -3,12 +3,13 @@
     .venv/bin/python -m bench.bench_match [--alerts 100000] [--jobs 1000] [--sample 2000]
 
 Uses HIREWIRE_DATABASE_URL if set, else postgresql://postgres@127.0.0.1:5432/postgres if it
-answers, else an embedded server; creates a throwaway database and drops it at the end. Jobs go
-through the real ingest path; alerts are generated with realistic queries and filters and indexed
-exactly as `store.alerts.create` does (bulk, for speed). Each run resets deliveries and
+answers, else an embedded server; creates a throwaway database and drops it at the end. Jobs are
+generated as a general remote board carries them (about 7% Python-backend) and go through the real
+ingest; alerts (a realistic query plus one to three filters, about 0.3-0.5% of pairs matching) are
+COPYed in and indexed by the store's set-based `reindex`. Each run resets deliveries and
 `matched_at`, activates the first N alerts and times `aggregator.match.match_jobs` on M jobs. The
-naive baseline evaluates every (alert, job) pair in Python on a sample of alerts and is
-extrapolated; its matches are checked against PostgreSQL's on the sample.
+naive baseline evaluates every (alert, job) pair of a sample in Python and is extrapolated; its
+matches are checked against PostgreSQL's on the sample for every run.
 """
 
 from __future__ import annotations
@@ -130,7 +131,8 @@ PYTHON_BACKEND_WEIGHT = 6
 def make_job(rng: random.Random, number: int) -> Listing:
     """A listing as the adapters produce it: realistic title, stack, place, pay and description.
 
-    About one in ten is a Python-backend job (as on the general remote boards); the rest are the other listings remote boards carry.
+    About one in fifteen is a Python-backend job, as on the general remote boards; the rest are the
+    other listings those boards carry.
     """
     kinds = [(None, PYTHON_BACKEND_WEIGHT), *((kind, kind[3]) for kind in OTHER_KINDS)]
     kind = weighted(rng, kinds)

@@ -262,7 +262,10 @@ def _structured_number(value: object) -> float | None:
     if isinstance(value, bool):
         return None
     if isinstance(value, int | float):
-        number = float(value)
+        try:
+            number = float(value)
+        except OverflowError:  # an int past the float range
+            return None
     elif isinstance(value, str):
         match = AMOUNT.fullmatch(value.strip())
         if match is None or (match["mult"] or "").lower() not in ("", "k"):

@@ -40,7 +40,10 @@ def read_sitemap(text: str, base: str | None = None) -> Sitemap | None:
     urls = []
     for match in _LOC.finditer(text):
         text = html.unescape(match.group(1)) if match.group(1) is not None else match.group(2)
-        url = urljoin(base or "", text.strip())
+        try:
+            url = urljoin(base or "", text.strip())
+        except ValueError:  # not a URL ("http://[::1"): skip it
+            continue
         if url.startswith(("http://", "https://")) and url not in seen:
             seen.add(url)
             urls.append(url)

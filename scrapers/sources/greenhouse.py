@@ -19,11 +19,13 @@ from scrapers.sources.base import Defaults, Page, ParseContext
 
 # The pay-transparency widget: an optional title div ("Annual Salary Range") then the range as
 # spans ("$150,000", divider, "$190,000 USD"). It holds no nested divs, so a regex is enough.
-_PAY_BLOCK = re.compile(
-    r"(?:<div[^>]*class=\"[^\"]*\btitle\b[^\"]*\"[^>]*>(?P<title>.*?)</div>\s*)?"
-    r"<div[^>]*class=\"[^\"]*\bpay-range\b[^\"]*\"[^>]*>(?P<range>.*?)</div>",
-    re.S | re.I,
-)
+_PAY_RANGE = re.compile(r"<div[^>]*class=\"[^\"]*\bpay-range\b[^\"]*\"[^>]*>(?P<range>(?:[^<]|<(?!/div\b))*)</div>",
+                        re.I)
+# The title div just before a pay range; searched only in a short window before it, so that
+# content full of unclosed title divs can't make the search quadratic.
+_PAY_TITLE = re.compile(r"<div[^>]*class=\"[^\"]*\btitle\b[^\"]*\"[^>]*>(?P<title>(?:[^<]|<(?!/?div\b))*)</div>\s*$",
+                        re.I)
+_TITLE_WINDOW = 1000
 _SPAN = re.compile(r"<span(?P<attrs>[^>]*)>(?P<text>.*?)</span>", re.S | re.I)
 _TAG = re.compile(r"<[^>]+>")
 _METADATA_REMOTE = re.compile(r"location type|workplace|remote", re.I)
@@ -109,9 +111,10 @@ def pay_range(content_html: str) -> str | None:
     The widget's divider is an em dash, which is joined as " - " so every salary parser reads a range;
     its title carries the period ("Annual", "Hourly"), so it is kept in front.
     """
-    match = _PAY_BLOCK.search(content_html)
+    match = _PAY_RANGE.search(content_html)
     if not match:
         return None
+    before = _PAY_TITLE.search(content_html, max(0, match.start() - _TITLE_WINDOW), match.start())
     spans = [
         _text(m.group("text"))
         for m in _SPAN.finditer(match.group("range"))
@@ -120,7 +123,7 @@ def pay_range(content_html: str) -> str | None:
     amount = " - ".join(s for s in spans if s) if spans else _text(match.group("range"))
     if not amount:
         return None
-    title = _text(match.group("title") or "")
+    title = _text(before.group("title")) if before else ""
     return f"{title}: {amount}" if title else amount
 
 

@@ -25,7 +25,9 @@ _STORY_PREFIX = "ask hn: who is hiring?"
 _ITEM_URL = "https://news.ycombinator.com/item?id={}"
 #: What HN leaves in place of a removed comment's text.
 _REMOVED = {"[deleted]", "[dead]", "[flagged]", "[removed]"}
-_ANCHOR = re.compile(r"<a\s[^>]*?href=\"([^\"]*)\"[^>]*>.*?</a>", re.I | re.S)
+# The anchor's text may hold no other anchor: an unclosed `<a>` then fails at the next one instead
+# of rescanning the rest of the comment (which made long hostile comments quadratic).
+_ANCHOR = re.compile(r"<a\s[^>]*?href=\"([^\"]*)\"[^>]*>(?:[^<]|<(?!/?a\b))*</a>", re.I)
 _TAG = re.compile(r"<[^>]+>")
 _FIRST_BREAK = re.compile(r"<p>|<br\s*/?>|\n", re.I)
 

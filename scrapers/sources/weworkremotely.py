@@ -98,7 +98,10 @@ def _job_slug(url: str | None) -> str | None:
     """"mathmo-maths-coach" from ".../remote-jobs/mathmo-maths-coach"; other ids as they are."""
     if not url:
         return None
-    path = urlsplit(url).path.rstrip("/")
+    try:
+        path = urlsplit(url).path.rstrip("/")
+    except ValueError:  # not a URL at all ("http://[::1"): keep it as the id
+        return url
     if "/remote-jobs/" in path:
         return path.rsplit("/", 1)[-1] or url
     return url

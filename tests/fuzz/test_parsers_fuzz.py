@@ -7,6 +7,8 @@ into the DESIGN.md contract; and every stored raw item re-reads through `parse_i
 
 from __future__ import annotations
 
+import html
+import json
 import random
 import time
 from typing import Any
@@ -137,10 +139,41 @@ def test_guards_stop_hangs_and_catch_memory_blowups() -> None:
     assert bounded(lambda: 42, input_size=0) == 42
 
 
-@pytest.mark.xfail(strict=True, raises=ValueError,
-                   reason="bug: _sitemap.read_sitemap lets urljoin's ValueError out for a <loc> such as 'http://[::1'")
 def test_sitemap_with_invalid_ipv6_loc_is_a_page_or_parse_error() -> None:
     """Found by test_mutated_payloads[jsonld]: one bad <loc> should be skipped, not fail the parse."""
     payload = b"<urlset><url><loc>http://[::1</loc></url><url><loc>https://example.org/a</loc></url></urlset>"
     page = sources.get("jsonld").parse(payload, ParseContext(url="https://example.org/sitemap.xml"))
     assert page.follow == ["https://example.org/a"]
+
+
+def test_wwr_item_with_invalid_ipv6_link_does_not_crash() -> None:
+    """Found by test_structured_documents[weworkremotely]: a link that is no URL must not crash the parse."""
+    payload = b"<rss version=\"2.0\"><channel><item><title>A: B</title><link>http://[::1</link></item></channel></rss>"
+    page = sources.get("weworkremotely").parse(payload, ParseContext())
+    assert [(raw.company, raw.title, raw.external_id) for raw in page.listings] == [("A", "B", "http://[::1")]
+    assert normalise(page.listings[0]).url is None
+
+
+def _parse_seconds(source: str, payload: bytes) -> float:
+    started = time.perf_counter()
+    sources.get(source).parse(payload, ParseContext())
+    return time.perf_counter() - started
+
+
+#: Linear work on these ~50 kB payloads takes ~15 ms; the quadratic regexes take 0.6-1 s on an idle core.
+_LINEAR_BUDGET = 0.12
+
+
+def test_hn_comment_with_many_unclosed_links_parses_in_linear_time() -> None:
+    """Found while reviewing the hang guard: a hostile mirror's comment makes `_html_line` quadratic."""
+    body = "Acme | Dev | Remote<p>" + '<a href="x">y' * 2800
+    payload = json.dumps({"id": 1, "type": "story", "children": [
+        {"id": 2, "parent_id": 1, "author": "a", "text": body}]}).encode()
+    assert _parse_seconds("hn", payload) < _LINEAR_BUDGET
+
+
+def test_greenhouse_content_with_many_title_divs_parses_in_linear_time() -> None:
+    """Found while reviewing the hang guard: `pay_range` is quadratic in the number of title divs."""
+    content = html.escape('<div class="title">x' * 1500)
+    payload = json.dumps({"jobs": [{"id": 1, "title": "Python Developer", "content": content}]}).encode()
+    assert _parse_seconds("greenhouse", payload) < _LINEAR_BUDGET

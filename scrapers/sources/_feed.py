@@ -19,13 +19,16 @@ import html
 import html.entities
 import re
 import xml.etree.ElementTree as ET
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any, Literal
 from urllib.parse import urljoin
 
 from aggregator.errors import ParseError
+from aggregator.model import RawListing
+from scrapers.sources.base import Page
 
-__all__ = ["FEED_CONTENT_TYPES", "Feed", "FeedItem", "parse_feed"]
+__all__ = ["FEED_CONTENT_TYPES", "Feed", "FeedItem", "feed_page", "parse_feed", "reread_item"]
 
 #: What feed servers send (prefix match); servers that mislabel feeds need a TOML override.
 FEED_CONTENT_TYPES: tuple[str, ...] = (
@@ -471,3 +474,28 @@ def _drop_namespaces(element: ET.Element) -> None:
     for node in element.iter():
         if isinstance(node.tag, str) and node.tag.startswith("{"):
             node.tag = _local(node.tag)
+
+
+def feed_page(payload: bytes, source: str, base_url: str | None,
+              listing: Callable[[FeedItem], RawListing | str]) -> Page:
+    """A Page of a feed adapter: `listing` turns one item into a RawListing, or says why it can't."""
+    feed = parse_feed(payload, source, base_url=base_url)
+    page = Page(warnings=list(feed.warnings), complete=feed.complete)
+    for item in feed.items:
+        result = listing(item)
+        if isinstance(result, str):
+            page.warnings.append(f"{source}: item {item.index} skipped: {result}")
+        else:
+            page.listings.append(result)
+    return page
+
+
+def reread_item(raw: Any, source: str, listing: Callable[[FeedItem], RawListing | str]) -> RawListing:
+    """A feed adapter's `parse_item`: one stored item (`FeedItem.to_dict()`'s form) read again."""
+    try:
+        result = listing(FeedItem.from_dict(raw))
+    except TypeError as exc:
+        raise ParseError(f"{source}: stored item unreadable: {exc}") from None
+    if isinstance(result, str):
+        raise ParseError(f"{source}: stored item unreadable: {result}")
+    return result

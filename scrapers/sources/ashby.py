@@ -12,7 +12,7 @@ from typing import Any, ClassVar
 from aggregator.errors import ParseError
 from aggregator.model import RawListing
 from scrapers.sources._boards import board_company, board_in_url, number, obj, objects, texts, workplace
-from scrapers.sources._json import load_json, text_field
+from scrapers.sources._json import jobs_page, text_field
 from scrapers.sources.base import Defaults, Page, ParseContext
 
 #: Ashby's compensation intervals ("1 YEAR"); anything else is not a periodic wage.
@@ -33,18 +33,9 @@ class Ashby:
     )
 
     def parse(self, payload: bytes, ctx: ParseContext) -> Page:
-        document = load_json(payload, self.name)
-        if not isinstance(document, dict) or not isinstance(document.get("jobs"), list):
-            raise ParseError("ashby: expected an object with a 'jobs' list")
-        page = Page()
-        for index, item in enumerate(document["jobs"]):
-            if isinstance(item, dict) and item.get("isListed") is False:
-                continue
-            try:
-                page.listings.append(self._listing(item, ctx.board))
-            except (KeyError, TypeError, ValueError) as exc:
-                page.warnings.append(f"ashby: item {index} skipped: {exc}")
-        return page
+        # A job taken off the board (isListed false) holds no listing: skipped without a warning.
+        return jobs_page(payload, self.name, lambda item: None if isinstance(item, dict) and
+                         item.get("isListed") is False else self._listing(item, ctx.board))
 
     def parse_item(self, raw: Any, ctx: ParseContext) -> RawListing | None:
         """Re-read one stored job; one since unlisted on the board holds no listing, as in `parse`."""

@@ -14,7 +14,7 @@ from typing import Any, ClassVar
 from aggregator.errors import ParseError
 from aggregator.model import RawListing
 from scrapers.sources._boards import board_company, names, obj, objects, workplace
-from scrapers.sources._json import load_json, text_field
+from scrapers.sources._json import jobs_page, text_field
 from scrapers.sources.base import Defaults, Page, ParseContext
 
 # The pay-transparency widget: an optional title div ("Annual Salary Range") then the range as
@@ -44,16 +44,7 @@ class Greenhouse:
     )
 
     def parse(self, payload: bytes, ctx: ParseContext) -> Page:
-        document = load_json(payload, self.name)
-        if not isinstance(document, dict) or not isinstance(document.get("jobs"), list):
-            raise ParseError("greenhouse: expected an object with a 'jobs' list")
-        page = Page()
-        for index, item in enumerate(document["jobs"]):
-            try:
-                page.listings.append(self._listing(item, ctx))
-            except (KeyError, TypeError, ValueError) as exc:
-                page.warnings.append(f"greenhouse: item {index} skipped: {exc}")
-        return page
+        return jobs_page(payload, self.name, lambda item: self._listing(item, ctx))
 
     def parse_item(self, raw: Any, ctx: ParseContext) -> RawListing | None:
         """Re-read one stored job object; `ctx.board` names the company when the job does not."""

@@ -10,9 +10,8 @@ from __future__ import annotations
 import re
 from typing import Any, ClassVar
 
-from aggregator.errors import ParseError
 from aggregator.model import RawListing
-from scrapers.sources._feed import FEED_CONTENT_TYPES, FeedItem, parse_feed
+from scrapers.sources._feed import FEED_CONTENT_TYPES, FeedItem, feed_page, reread_item
 from scrapers.sources.base import Defaults, Page, ParseContext
 
 _JOB_ID = re.compile(r"/jobs/(\d+)/?$")
@@ -35,25 +34,11 @@ class PythonOrg:
     )
 
     def parse(self, payload: bytes, ctx: ParseContext) -> Page:
-        feed = parse_feed(payload, self.name, base_url=ctx.url)
-        page = Page(warnings=list(feed.warnings), complete=feed.complete)
-        for item in feed.items:
-            listing = self._listing(item)
-            if isinstance(listing, str):
-                page.warnings.append(f"{self.name}: item {item.index} skipped: {listing}")
-            else:
-                page.listings.append(listing)
-        return page
+        return feed_page(payload, self.name, ctx.url, self._listing)
 
     def parse_item(self, raw: Any, ctx: ParseContext) -> RawListing | None:
         """Re-read one stored feed item (`FeedItem.to_dict()`'s form)."""
-        try:
-            listing = self._listing(FeedItem.from_dict(raw))
-        except TypeError as exc:
-            raise ParseError(f"pythonorg: stored item unreadable: {exc}") from None
-        if isinstance(listing, str):
-            raise ParseError(f"pythonorg: stored item unreadable: {listing}")
-        return listing
+        return reread_item(raw, self.name, self._listing)
 
     def _listing(self, item: FeedItem) -> RawListing | str:
         external_id = _job_id(item.link) or _job_id(item.guid) or item.guid or item.link

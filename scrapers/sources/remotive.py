@@ -10,7 +10,7 @@ from typing import Any, ClassVar
 
 from aggregator.errors import ParseError
 from aggregator.model import RawListing
-from scrapers.sources._json import load_json, text_field
+from scrapers.sources._json import jobs_page, text_field
 from scrapers.sources._values import http_url, strings
 from scrapers.sources.base import Defaults, Page, ParseContext
 
@@ -27,16 +27,7 @@ class Remotive:
     )
 
     def parse(self, payload: bytes, ctx: ParseContext) -> Page:
-        document = load_json(payload, self.name)
-        if not isinstance(document, dict) or not isinstance(document.get("jobs"), list):
-            raise ParseError("remotive: expected an object with a 'jobs' list")
-        page = Page()
-        for index, item in enumerate(document["jobs"]):
-            try:
-                page.listings.append(self._listing(item))
-            except (KeyError, TypeError, ValueError) as exc:
-                page.warnings.append(f"remotive: item {index} skipped: {exc}")
-        return page
+        return jobs_page(payload, self.name, self._listing)
 
     def parse_item(self, raw: Any, ctx: ParseContext) -> RawListing | None:
         """Re-read one stored job object."""

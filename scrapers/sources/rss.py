@@ -11,9 +11,8 @@ from __future__ import annotations
 import re
 from typing import Any, ClassVar
 
-from aggregator.errors import ParseError
 from aggregator.model import RawListing
-from scrapers.sources._feed import FeedItem, parse_feed
+from scrapers.sources._feed import FeedItem, feed_page, reread_item
 from scrapers.sources.base import Defaults, Page, ParseContext
 
 #: Local names under which job feeds state a field (first present wins), namespace-agnostic.
@@ -31,25 +30,11 @@ class Rss:
     defaults: ClassVar[Defaults] = Defaults(url="https://example.org/jobs.rss", every="1h", max_pages=1)
 
     def parse(self, payload: bytes, ctx: ParseContext) -> Page:
-        feed = parse_feed(payload, self.name, base_url=ctx.url)
-        page = Page(warnings=list(feed.warnings), complete=feed.complete)
-        for item in feed.items:
-            listing = self._listing(item, ctx)
-            if isinstance(listing, str):
-                page.warnings.append(f"{self.name}: item {item.index} skipped: {listing}")
-            else:
-                page.listings.append(listing)
-        return page
+        return feed_page(payload, self.name, ctx.url, lambda item: self._listing(item, ctx))
 
     def parse_item(self, raw: Any, ctx: ParseContext) -> RawListing | None:
         """Re-read one stored feed item; `ctx.url` must be its feed's URL, which scopes bare guids."""
-        try:
-            listing = self._listing(FeedItem.from_dict(raw), ctx)
-        except TypeError as exc:
-            raise ParseError(f"rss: stored item unreadable: {exc}") from None
-        if isinstance(listing, str):
-            raise ParseError(f"rss: stored item unreadable: {listing}")
-        return listing
+        return reread_item(raw, self.name, lambda item: self._listing(item, ctx))
 
     def _listing(self, item: FeedItem, ctx: ParseContext) -> RawListing | str:
         external_id = feed_item_id(item, ctx.url)

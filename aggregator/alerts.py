@@ -113,6 +113,11 @@ async def check_webhook(url: str, *, allow_private: bool) -> None:
 # -- parsing -------------------------------------------------------------------------------------
 
 
+def _storable(text: str) -> bool:
+    """No control characters (NUL included) and no lone surrogates: text PostgreSQL can store and mail can carry."""
+    return not any(ord(c) < 32 or ord(c) == 127 or 0xD800 <= ord(c) <= 0xDFFF for c in text)
+
+
 def _strings(data: Mapping[str, Any], name: str, path: str | None = None) -> list[str]:
     path = path or name
     value = data.get(name)
@@ -127,7 +132,7 @@ def _strings(data: Mapping[str, Any], name: str, path: str | None = None) -> lis
     out: list[str] = []
     for item in value:
         item = item.strip()
-        if not item or len(item) > _MAX_ITEM_CHARS or any(ord(c) < 32 for c in item):
+        if not item or len(item) > _MAX_ITEM_CHARS or not _storable(item):
             raise InputError(path, f"invalid value {item[:40]!r}")
         if item not in out:
             out.append(item)
@@ -160,6 +165,8 @@ def _query(data: Mapping[str, Any]) -> str:
     if not isinstance(query, str):
         raise InputError("query", "must be a string")
     query = " ".join(query.split())
+    if not _storable(query):
+        raise InputError("query", "must not contain control characters or invalid Unicode")
     if len(query) > MAX_QUERY_CHARS:
         raise InputError("query", f"at most {MAX_QUERY_CHARS} characters")
     if len(query.split()) > MAX_QUERY_WORDS:
@@ -244,7 +251,7 @@ def _companies(data: Mapping[str, Any]) -> list[str]:
 
 def _int(data: Mapping[str, Any], name: str, low: int, high: int, default: int | None) -> int | None:
     value = data.get(name, default)
-    if value is None:
+    if value is None and default is None:  # nullable (max_age_days); send_hour is not
         return None
     if isinstance(value, bool) or not isinstance(value, int) or not low <= value <= high:
         raise InputError(name, f"must be a whole number from {low} to {high}")
@@ -268,12 +275,13 @@ def _channel(data: Mapping[str, Any], allow_private: bool) -> tuple[str | None, 
         raise InputError("channel", "must be {\"email\": ADDRESS} or {\"webhook\": URL}")
     if "email" in channel:
         email = channel["email"]
-        if not isinstance(email, str) or len(email) > 254 or not _EMAIL.match(email) or "\r" in email \
-                or "\n" in email:
+        if not isinstance(email, str) or len(email) > 254 or not _EMAIL.match(email) or not _storable(email):
             raise InputError("channel.email", "not a valid email address")
+        if not email.isascii():  # the domain already must be; a UTF-8 local part needs SMTPUTF8, which we do not send
+            raise InputError("channel.email", "use an address of ASCII characters only")
         return email, None
     url = channel["webhook"]
-    if not isinstance(url, str) or len(url) > 2000:
+    if not isinstance(url, str) or len(url) > 2000 or not _storable(url):
         raise InputError("channel.webhook", "must be a URL")
     from aggregator.errors import UnsafeDestination
     from aggregator.ssrf import check_url_shape

@@ -16,7 +16,7 @@ from aiohttp import web
 
 from aggregator.alerts import check_webhook, parse_alert
 from aggregator.api.auth import Principal, principal
-from aggregator.api.base import RUNTIME, ApiError, json_response, read_json
+from aggregator.api.base import RUNTIME, ApiError, json_response, read_json, whole_number
 from aggregator.errors import InputError
 from aggregator.store import alerts as store_alerts
 from aggregator.store import subscriptions as store_subs
@@ -35,9 +35,10 @@ def alert_body(row: asyncpg.Record) -> dict[str, Any]:
 
 def _alert_id(request: web.Request) -> int:
     raw = request.match_info["id"]
-    if not raw.isdigit() or len(raw) > 18:
+    alert_id = whole_number(raw)
+    if alert_id is None:
         raise ApiError(404, "not_found", f"no alert {raw!r}", field="id")
-    return int(raw)
+    return alert_id
 
 
 async def _owned(conn: asyncpg.Connection, who: Principal, alert_id: int) -> asyncpg.Record:
@@ -51,9 +52,10 @@ def _int_param(request: web.Request, name: str, default: int, low: int, high: in
     raw = request.query.get(name)
     if raw is None:
         return default
-    if not raw.isdigit() or not low <= int(raw) <= high:
+    value = whole_number(raw)
+    if value is None or not low <= value <= high:
         raise InputError(name, f"must be a whole number from {low} to {high}")
-    return int(raw)
+    return value
 
 
 @routes.get("/v1/alerts")

@@ -41,8 +41,11 @@ def principal(request: web.Request) -> Principal:
     if scheme.lower() != "bearer" or not token:
         raise _unauthorized("send `Authorization: Bearer <API key or management token>`")
     settings = request.app[RUNTIME].settings
-    if settings.api_key and hmac.compare_digest(token.encode(), settings.api_key.encode()):
+    # Header bytes that are not UTF-8 arrive as lone surrogates (surrogateescape): compare them as bytes.
+    if settings.api_key and hmac.compare_digest(token.encode("utf-8", "surrogateescape"), settings.api_key.encode()):
         return Principal(subscriber_id=None)
+    if not token.isascii():  # management tokens are URL-safe ASCII; anything else is not one
+        raise _unauthorized("the API key or management token is not valid")
     try:
         return Principal(subscriber_id=read_management_token(settings.secret_key, token))
     except InputError:

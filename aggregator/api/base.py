@@ -16,7 +16,8 @@ from jinja2 import Environment
 
 from aggregator.runtime import Runtime
 
-__all__ = ["JINJA", "LIMITS", "RUNTIME", "ApiError", "Limits", "dumps", "json_response", "read_json", "to_json"]
+__all__ = ["JINJA", "LIMITS", "RUNTIME", "ApiError", "Limits", "dumps", "json_response", "read_json", "to_json",
+           "whole_number"]
 
 RUNTIME = web.AppKey("runtime", Runtime)
 JINJA = web.AppKey("jinja", Environment)
@@ -82,3 +83,16 @@ async def read_json(request: web.Request) -> Any:
         return json.loads(raw)
     except (ValueError, UnicodeDecodeError) as exc:
         raise ApiError(400, "invalid_json", f"the body is not valid JSON: {exc}", field="body") from None
+    except RecursionError:  # `[[[[…` nested deeper than the parser's stack
+        raise ApiError(400, "invalid_json", "the body is not valid JSON: nested too deeply", field="body") from None
+
+
+def whole_number(raw: str, *, max_digits: int = 18) -> int | None:
+    """`raw` as an int when it is 1 to `max_digits` ASCII digits; None otherwise.
+
+    str.isdigit() alone is not enough: it also accepts full-width ("１２") and superscript ("²")
+    digits, which int() reads as another number or refuses with a ValueError.
+    """
+    if not raw.isascii() or not raw.isdigit() or len(raw) > max_digits:
+        return None
+    return int(raw)

@@ -15,7 +15,7 @@ import asyncpg
 from aiohttp import web
 
 from aggregator.alerts import parse_alert
-from aggregator.api.base import RUNTIME, ApiError, json_response
+from aggregator.api.base import RUNTIME, ApiError, json_response, whole_number
 from aggregator.errors import InputError
 from aggregator.store import jobs as store_jobs
 
@@ -46,10 +46,10 @@ def _bool(request: web.Request, name: str) -> bool:
 
 
 def _limit(request: web.Request) -> int:
-    raw = request.query.get("limit", "20")
-    if not raw.isdigit() or not 1 <= int(raw) <= _MAX_LIMIT:
+    limit = whole_number(request.query.get("limit", "20"))
+    if limit is None or not 1 <= limit <= _MAX_LIMIT:
         raise InputError("limit", f"must be a whole number from 1 to {_MAX_LIMIT}")
-    return int(raw)
+    return limit
 
 
 def encode_cursor(rank: float, job_id: int) -> str:
@@ -105,9 +105,10 @@ async def get_job(request: web.Request) -> web.Response:
     raw = request.match_info["id"]
     job: asyncpg.Record | None = None
     postings: list[asyncpg.Record] = []
-    if raw.isdigit() and len(raw) <= 18:
+    job_id = whole_number(raw)
+    if job_id is not None:
         async with request.app[RUNTIME].pool.acquire() as conn:
-            job, postings = await store_jobs.get(conn, int(raw))
+            job, postings = await store_jobs.get(conn, job_id)
     if job is None:
         raise ApiError(404, "not_found", f"no job {raw!r}", field="id")
     body = {**_summary(job), "description_text": job["description_text"],

@@ -29,7 +29,8 @@ def is_public(path: str) -> bool:
 def _is_operator(request: web.Request) -> bool:
     key = request.app[RUNTIME].settings.api_key
     header = request.headers.get("Authorization", "")
-    return bool(key) and hmac.compare_digest(header.encode(), f"Bearer {key}".encode())
+    # Header bytes that are not UTF-8 arrive as lone surrogates (surrogateescape): compare them as bytes.
+    return bool(key) and hmac.compare_digest(header.encode("utf-8", "surrogateescape"), f"Bearer {key}".encode())
 
 
 async def throttle(request: web.Request, name: str, subject: str, *, limit: int, window: int) -> bool:

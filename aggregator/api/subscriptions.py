@@ -96,6 +96,8 @@ async def unsubscribe(request: web.Request, token: str) -> int:
 def _token(data: Any) -> str:
     if not isinstance(data, dict) or not isinstance(data.get("token"), str) or not data["token"]:
         raise InputError("token", "required: the token from the link in the email")
+    if not data["token"].isascii():  # our tokens are URL-safe ASCII; a lone surrogate would not even encode
+        raise InputError("token", "not a token from our emails")
     if set(data) - {"token"}:
         raise InputError(sorted(set(data) - {"token"})[0], "unknown field")
     token: str = data["token"]

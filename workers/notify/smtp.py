@@ -74,7 +74,11 @@ class SmtpSender:
                                  tls_context=self._tls_context(), timeout=cfg.timeout)
         await client.connect()
         if cfg.username:
-            await client.login(cfg.username, cfg.password or "")
+            try:
+                await client.login(cfg.username, cfg.password or "")
+            except BaseException:
+                client.close()  # not yet `self._client`: nobody else would ever close this socket
+                raise
         self.connections += 1
         return client
 

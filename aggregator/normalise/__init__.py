@@ -6,11 +6,29 @@ function only wires them together, structured values first and free text second.
 
 from __future__ import annotations
 
+import re
+
 from aggregator import dedup
 from aggregator.model import Listing, RawListing
 from aggregator.normalise import classify, location, salary, seniority, skills, text
 
 __all__ = ["normalise"]
+
+#: A description line that states pay ("Salary: $120k–$140k", "Compensation: €70,000 a year").
+_PAY_LINE = re.compile(r"\b(salary|compensation|pay range|base pay|pay:|rate:|ote)\b", re.I)
+
+
+def _pay_in_description(text: str, currency: str | None) -> salary.Salary | None:
+    """Pay stated on a labelled line of the description, for feeds with no salary field.
+
+    Only lines that name pay are read, so amounts elsewhere (funding, revenue) are never taken.
+    """
+    for line in text.splitlines():
+        if len(line) <= 300 and _PAY_LINE.search(line):
+            found = salary.parse_salary(line, default_currency=currency)
+            if found is not None:
+                return found
+    return None
 
 
 def normalise(raw: RawListing) -> Listing:
@@ -29,6 +47,8 @@ def normalise(raw: RawListing) -> Listing:
     pay = salary.from_structured(raw.salary_min, raw.salary_max, raw.salary_currency, raw.salary_period)
     if pay is None and raw.salary_text:
         pay = salary.parse_salary(raw.salary_text, default_currency=raw.salary_currency)
+    if pay is None and description_text:
+        pay = _pay_in_description(description_text, raw.salary_currency)
     where = location.parse_location(location_raw, places=raw.places, remote=raw.remote, title=title)
     found_skills = skills.extract_skills(title, raw.tags, description_text or "")
     level = seniority.seniority(title, hint=raw.seniority, text=description_text or "")

@@ -227,3 +227,17 @@ def test_to_usd() -> None:
     assert to_usd(100_000, None) is None
     assert to_usd(100_000, "XXX") is None
     assert to_usd(float("nan"), "USD") is None
+
+
+def test_pay_line_in_description_is_read_and_other_money_is_not() -> None:
+    """Feeds without a salary field (WWR, python.org) state pay on a labelled line of the description."""
+    from aggregator.model import RawListing
+    from aggregator.normalise import normalise
+
+    stated = normalise(RawListing(source="weworkremotely", external_id="1", title="Python Engineer",
+                                  description_text="We raised $20M last year.\nSalary: $120k - $140k per year"))
+    assert (stated.salary_min, stated.salary_max, stated.salary_currency, stated.salary_period) == (
+        120000, 140000, "USD", "year")
+    funding = normalise(RawListing(source="weworkremotely", external_id="2", title="Python Engineer",
+                                   description_text="We raised $20M and serve 50k customers.\n401k match."))
+    assert funding.salary_min is None and funding.salary_max is None

@@ -85,7 +85,10 @@ CREATE TABLE IF NOT EXISTS jobs (
     last_seen          timestamptz NOT NULL DEFAULT now(),
     closed_at          timestamptz,
     -- Set in the transaction that writes the job's deliveries; NULL means "not matched yet".
-    matched_at         timestamptz
+    matched_at         timestamptz,
+    -- The near-duplicate decision's view of this job (aggregator.dedup.Candidate, msgpack), kept so
+    -- it isn't recomputed for every new posting of the same company; NULL: compute when needed.
+    dedup_candidate    bytea
 );
 CREATE UNIQUE INDEX IF NOT EXISTS jobs_fingerprint ON jobs (fingerprint);
 CREATE INDEX IF NOT EXISTS jobs_company_key_open ON jobs (company_key) WHERE closed_at IS NULL;

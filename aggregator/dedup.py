@@ -305,16 +305,19 @@ def _city_key(city: str) -> str:
 
 
 def _shingle_hashes(words: Sequence[str]) -> set[int]:
-    """32-bit hashes of the word 3-shingles: CRC-32 (stable across processes, unlike `hash`) then a
-    multiply-xorshift so that the smallest values are a fair sample. 32 bits are plenty: a sketch
-    compares sets of a few hundred shingles, where a chance collision (p ≈ n²/2³²) is negligible."""
+    """32-bit hashes of the word 3-shingles, stable across processes (unlike `hash`).
+
+    Each word is hashed once (CRC-32); a shingle's hash mixes its three word hashes with distinct odd
+    multipliers (so order counts), then a xorshift, so that the smallest values are a fair sample.
+    32 bits are plenty: a sketch compares sets of a few hundred shingles, where a chance collision
+    (p ≈ n²/2³²) is negligible.
+    """
     if len(words) < _SHINGLE:
         words = [*words, *[""] * (_SHINGLE - len(words))]
-    found = set()
-    for i in range(len(words) - _SHINGLE + 1):
-        v = (zlib.crc32(" ".join(words[i : i + _SHINGLE]).encode()) * 0x9E3779B1) & 0xFFFFFFFF
-        found.add(v ^ (v >> 16))
-    return found
+    hashed = [zlib.crc32(word.encode()) for word in words]
+    mixed = (((a * 0x9E3779B1) ^ (b * 0x85EBCA77) ^ (c * 0xC2B2AE3D)) & 0xFFFFFFFF
+             for a, b, c in zip(hashed, hashed[1:], hashed[2:], strict=False))
+    return {v ^ (v >> 16) for v in mixed}
 
 
 def _shingle_sketch(text: str | None) -> tuple[tuple[int, ...], int]:
@@ -458,13 +461,19 @@ def _company_tier(a: Candidate, b: Candidate) -> int:
 
 def _title_tier(a: Candidate, b: Candidate) -> int:
     """3: same or reformatted; 2: one title extends the other; 1: loosely similar; 0: different."""
-    if a.title == b.title:
+    return title_tier(a.title, b.title)
+
+
+def title_tier(a: str, b: str) -> int:
+    """`_title_tier` on two title keys. `is_same_job` needs at least 1, so 0 rules a pair out
+    cheaply, before a candidate (with its description sketch) is built."""
+    if a == b:
         return 3
-    if fuzz.token_sort_ratio(a.title, b.title) >= _TITLE_CLOSE * 100:
+    if fuzz.token_sort_ratio(a, b) >= _TITLE_CLOSE * 100:
         return 3
-    if fuzz.token_set_ratio(a.title, b.title) >= _TITLE_SUBSET * 100:
+    if fuzz.token_set_ratio(a, b) >= _TITLE_SUBSET * 100:
         return 2
-    if fuzz.token_sort_ratio(a.title, b.title) >= _TITLE_LOOSE * 100:
+    if fuzz.token_sort_ratio(a, b) >= _TITLE_LOOSE * 100:
         return 1
     return 0
 

@@ -9,6 +9,7 @@ produces commit together; new job ids are returned for matching after commit.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import zlib
 from collections.abc import Sequence
@@ -97,7 +98,7 @@ SET title = i.title, company = i.company, url = i.url, apply_url = i.apply_url,
     salary_usd_min = i.salary_usd_min, salary_usd_max = i.salary_usd_max,
     description_text = i.description_text, description_html = i.description_html,
     posted_at = coalesce(i.posted_at, j.posted_at), python_backend = i.python_backend,
-    search = {search}
+    search = {search}, dedup_candidate = NULL
 FROM postings p JOIN incoming i ON p.source = i.source AND p.external_id = i.external_id
 WHERE p.id = ANY($1::bigint[]) AND j.id = p.job_id AND j.source = p.source
 """
@@ -164,7 +165,8 @@ WHERE j.id = ANY($1::bigint[]) AND j.closed_at IS NULL
 """
 
 _CANDIDATES = """
-SELECT id, fingerprint, company_key, title, company, remote, countries, locations, description_text, employment_type
+SELECT id, fingerprint, company_key, title, company, remote, countries, locations, description_text, employment_type,
+       dedup_candidate
 FROM jobs WHERE company_key = ANY($1::text[]) AND closed_at IS NULL
 """
 
@@ -200,6 +202,15 @@ def _usd(amount: float | None, currency: str | None) -> float | None:
     return None if amount is None else to_usd(amount, currency)
 
 
+_candidate_encoder = msgspec.msgpack.Encoder()
+_candidate_decoder = msgspec.msgpack.Decoder(dedup.Candidate)
+
+_CACHE_CANDIDATES = """
+UPDATE jobs j SET dedup_candidate = c.candidate
+FROM unnest($1::bigint[], $2::bytea[]) AS c (id, candidate) WHERE j.id = c.id
+"""
+
+
 def _row_candidate(row: asyncpg.Record) -> dedup.Candidate:
     return dedup.make_candidate(
         title=row["title"], company=row["company"], remote=row["remote"], countries=row["countries"],
@@ -214,6 +225,8 @@ class _Decisions:
     #: Index in the batch -> fingerprint to use instead, for a new posting whose fingerprint is taken by a
     #: job that the description shows to be a different role (same company, title and place, other team).
     fingerprint: dict[int, str] = field(default_factory=dict)
+    #: Candidates computed from job rows that had none cached: (job id, msgpack), written after commit.
+    computed: list[tuple[int, bytes]] = field(default_factory=list)
 
 
 async def _decide_duplicates(conn: asyncpg.Connection, items: Sequence[Incoming]) -> _Decisions:
@@ -233,8 +246,13 @@ async def _decide_duplicates(conn: asyncpg.Connection, items: Sequence[Incoming]
         _KNOWN, [i.listing.source for i in items], [i.listing.external_id for i in items])}
     by_company: dict[str, list[tuple[int, dedup.Candidate]]] = {}
     by_fingerprint: dict[str, tuple[int, dedup.Candidate]] = {}
+    computed: list[tuple[int, bytes]] = []
     for row in rows:
-        entry = (row["id"], _row_candidate(row))
+        if row["dedup_candidate"] is not None:
+            entry = (row["id"], _candidate_decoder.decode(row["dedup_candidate"]))
+        else:
+            entry = (row["id"], _row_candidate(row))
+            computed.append((row["id"], _candidate_encoder.encode(entry[1])))
         by_company.setdefault(row["company_key"], []).append(entry)
         by_fingerprint[row["fingerprint"]] = entry
     for index, item in enumerate(items):
@@ -244,15 +262,19 @@ async def _decide_duplicates(conn: asyncpg.Connection, items: Sequence[Incoming]
         existing = by_company.get(dedup.company_key(listing.company))
         if not existing:
             continue
+        title = dedup.title_key(listing.title)
+        taken = by_fingerprint.get(listing.fingerprint)
+        if taken is None and not any(dedup.title_tier(title, other.title) for _, other in existing):
+            continue  # no title close enough for any decision: skip building the candidate
         new = dedup.candidate(listing)
         job_id = dedup.find_duplicate(new, existing)
         if job_id is not None:
             decisions.near[index] = job_id
             continue
-        taken = by_fingerprint.get(listing.fingerprint)
         if taken is not None and new.shingles and taken[1].shingles:
             # Same exact key, but both descriptions say these are different roles: keep them apart.
             decisions.fingerprint[index] = dedup.variant_fingerprint(listing)
+    decisions.computed = sorted(computed)
     return decisions
 
 
@@ -296,4 +318,9 @@ async def ingest(conn: asyncpg.Connection, source: str, items: Sequence[Incoming
             result.closed = len(gone)
             if gone:
                 await conn.execute(_CLOSE_JOBS, sorted({row["job_id"] for row in gone}))
+    if decisions.computed:
+        # A cache, written outside the batch's transaction: losing a race with another writer is harmless.
+        with contextlib.suppress(asyncpg.DeadlockDetectedError, asyncpg.LockNotAvailableError):
+            await conn.execute(_CACHE_CANDIDATES, [c[0] for c in decisions.computed],
+                               [c[1] for c in decisions.computed])
     return result

@@ -32,12 +32,16 @@ def text_field(item: dict[str, Any], key: str) -> str | None:
 
 
 def jobs_page(payload: bytes, source: str, listing: Callable[[Any], RawListing | None], key: str = "jobs") -> Page:
-    """A Page of an API whose document is an object holding a list of jobs under `key`.
+    """A Page of an API whose document is an object holding a list of jobs under `key`."""
+    return collect(load_json(payload, source), source, listing, key)
+
+
+def collect(document: Any, source: str, listing: Callable[[Any], RawListing | None], key: str = "jobs") -> Page:
+    """The listings of a decoded document holding a list of jobs under `key`.
 
     `listing` turns one item into a RawListing (None: not a listing, skipped silently); an item it
     can't read (KeyError, TypeError, ValueError) is skipped with a warning and the rest are kept.
     """
-    document = load_json(payload, source)
     if not isinstance(document, dict) or not isinstance(document.get(key), list):
         raise ParseError(f"{source}: expected an object with a '{key}' list")
     page = Page()

@@ -16,7 +16,7 @@ from typing import Any, ClassVar
 
 from aggregator.errors import ParseError
 from aggregator.model import RawListing
-from scrapers.sources._json import load_json, text_field
+from scrapers.sources._json import collect, load_json, text_field
 from scrapers.sources._values import http_url, positive, strings
 from scrapers.sources.base import Defaults, Page, ParseContext
 
@@ -46,14 +46,7 @@ class Arbeitnow:
 
     def parse(self, payload: bytes, ctx: ParseContext) -> Page:
         document = load_json(payload, self.name)
-        if not isinstance(document, dict) or not isinstance(document.get("data"), list):
-            raise ParseError("arbeitnow: expected an object with a 'data' list")
-        page = Page()
-        for index, item in enumerate(document["data"]):
-            try:
-                page.listings.append(self._listing(item))
-            except (KeyError, TypeError, ValueError) as exc:
-                page.warnings.append(f"arbeitnow: item {index} skipped: {exc}")
+        page = collect(document, self.name, self._listing, key="data")
         links = document.get("links")
         following = http_url(links.get("next")) if isinstance(links, dict) else None
         # An empty page with a next link would walk the whole archive for nothing.

@@ -18,7 +18,7 @@ from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 from aggregator.errors import ParseError
 from aggregator.model import RawListing
-from scrapers.sources._json import load_json, text_field
+from scrapers.sources._json import collect, load_json, text_field
 from scrapers.sources._values import http_url, number, positive, strings
 from scrapers.sources.base import Defaults, Page, ParseContext
 
@@ -39,16 +39,8 @@ class Himalayas:
 
     def parse(self, payload: bytes, ctx: ParseContext) -> Page:
         document = load_json(payload, self.name)
-        if not isinstance(document, dict) or not isinstance(document.get("jobs"), list):
-            raise ParseError("himalayas: expected an object with a 'jobs' list")
-        jobs: list[Any] = document["jobs"]
-        page = Page()
-        for index, item in enumerate(jobs):
-            try:
-                page.listings.append(self._listing(item))
-            except (KeyError, TypeError, ValueError) as exc:
-                page.warnings.append(f"himalayas: item {index} skipped: {exc}")
-        following = self._next_page(document, len(jobs), ctx.url or self.defaults.url)
+        page = collect(document, self.name, self._listing)
+        following = self._next_page(document, len(document["jobs"]), ctx.url or self.defaults.url)
         if following:
             page.follow.append(following)
         return page

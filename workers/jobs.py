@@ -16,6 +16,8 @@ import structlog
 
 from aggregator import match, metrics, pipeline
 from aggregator.runtime import Runtime
+from aggregator.store import subscriptions
+from aggregator.tokens import CONFIRM_MAX_AGE
 from workers.notify import DeliveryPolicy, Notifier, delivery_job_id
 
 log = structlog.get_logger("hirewire.jobs")
@@ -99,6 +101,8 @@ async def sweep(ctx: dict[str, Any]) -> None:
     rt = _rt(ctx)
     async with rt.pool.acquire() as conn:
         job_ids = await match.unmatched_job_ids(conn)
+        # Pending subscriptions whose confirmation link has expired can never be confirmed.
+        await subscriptions.drop_unconfirmed(conn, CONFIRM_MAX_AGE // 86400 + 1)
     if job_ids:
         await rt.enqueue(MATCH_JOBS, job_ids)
     notifier = _notifier(ctx)

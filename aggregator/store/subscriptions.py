@@ -67,3 +67,21 @@ async def subscriber_email(conn: asyncpg.Connection, subscriber_id: int) -> str 
     value = await conn.fetchval("SELECT email FROM subscribers WHERE id = $1 AND confirmed_at IS NOT NULL",
                                 subscriber_id)
     return str(value) if value is not None else None
+
+
+async def drop_unconfirmed(conn: asyncpg.Connection, older_than_days: int) -> int:
+    """Delete pending (never confirmed) alerts older than the confirmation link's lifetime.
+
+    Their links can no longer confirm them, so they are dead weight; a subscriber left with no
+    alert and no confirmation is removed with them. Returns the number of alerts deleted.
+    """
+    async with conn.transaction():
+        gone = await conn.fetch(
+            "DELETE FROM alerts WHERE status = 'pending' AND created_at < now() - make_interval(days => $1) "
+            "RETURNING subscriber_id", older_than_days)
+        subscribers = sorted({row["subscriber_id"] for row in gone if row["subscriber_id"] is not None})
+        if subscribers:
+            await conn.execute(
+                "DELETE FROM subscribers s WHERE s.id = ANY($1::bigint[]) AND s.confirmed_at IS NULL "
+                "AND NOT EXISTS (SELECT 1 FROM alerts a WHERE a.subscriber_id = s.id)", subscribers)
+    return len(gone)

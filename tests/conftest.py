@@ -235,11 +235,15 @@ async def http_server() -> AsyncIterator[Callable[[web.Application], Awaitable[s
         await server.close()
 
 
+#: Requests served per path by a `serve_files` app.
+HITS = web.AppKey("hits", dict[str, int])
+
+
 def serve_files(routes: dict[str, tuple[bytes, str]]) -> web.Application:
     """An app that serves fixed bodies: path -> (body, content type); counts hits per path."""
     app = web.Application()
     hits: dict[str, int] = {}
-    app["hits"] = hits
+    app[HITS] = hits
 
     def handler_for(body: bytes, ctype: str) -> Callable[[web.Request], Awaitable[web.Response]]:
         async def handler(request: web.Request) -> web.Response:

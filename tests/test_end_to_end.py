@@ -12,7 +12,7 @@ from aiohttp import web
 
 from aggregator.config import Settings
 from aggregator.runtime import connect
-from tests.conftest import ROOT, serve_files, write_config
+from tests.conftest import HITS, ROOT, serve_files, write_config
 from workers.scheduler import Scheduler
 from workers.settings import build_worker
 
@@ -45,7 +45,7 @@ async def test_scheduler_worker_fetch_parse_store(clean_db: str, make_settings: 
             source = await conn.fetchrow("SELECT consecutive_failures, last_success_at FROM sources "
                                          "WHERE name = 'remotive'")
 
-    assert app["hits"] == {"/api/remote-jobs": 1}
+    assert app[HITS] == {"/api/remote-jobs": 1}
     # The sample has 5 listings; the customer-success role is not a Python backend job and is skipped.
     assert [p["external_id"] for p in postings] == ["2101240", "2101275", "2101298", "2101344"]
     senior = next(j for j in jobs if j["title"] == "Senior Python Engineer")

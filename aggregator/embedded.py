@@ -72,9 +72,9 @@ class EmbeddedServers:
 
     def start(self) -> tuple[str, str]:
         """(database_url, redis_url) of the running private servers."""
-        return self._start_postgres(), self._start_redis()
+        return self.start_postgres(), self.start_redis()
 
-    def _start_postgres(self) -> str:
+    def start_postgres(self) -> str:
         try:
             import pgserver
         except ImportError:
@@ -110,7 +110,7 @@ class EmbeddedServers:
     def _write_state(self, state: dict[str, object]) -> None:
         (self._redis_dir / "state.json").write_text(json.dumps(state))
 
-    def _start_redis(self) -> str:
+    def start_redis(self) -> str:
         binary = self._redis_binary()
         with _locked(self._redis_dir / "lock"):
             state = self._state()

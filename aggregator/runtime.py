@@ -62,9 +62,9 @@ def resolved(settings: Settings) -> Any:
         database_url, redis_url = settings.database_url, settings.redis_url
         try:
             if not database_url:
-                database_url = embedded._start_postgres()
+                database_url = embedded.start_postgres()
             if not redis_url:
-                redis_url = embedded._start_redis()
+                redis_url = embedded.start_redis()
         except Exception:
             embedded.stop()
             raise

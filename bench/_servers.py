@@ -46,7 +46,7 @@ async def scratch_database(migrate: bool = True) -> AsyncIterator[str]:
         else:
             tmp = tempfile.TemporaryDirectory(prefix="hirewire-bench-")
             embedded = EmbeddedServers(Path(tmp.name))
-            admin_url = embedded._start_postgres()
+            admin_url = embedded.start_postgres()
     name = f"hirewire_bench_{uuid.uuid4().hex[:8]}"
     admin = await asyncpg.connect(admin_url)
     try:

@@ -382,7 +382,7 @@ async def admin_url(stack: list[Any]) -> str:
 
         servers = EmbeddedServers(Path(tempfile.mkdtemp(prefix="hirewire-bench-")))
         stack.append(servers)
-        return servers._start_postgres()
+        return servers.start_postgres()
 
 
 async def run(args: argparse.Namespace) -> None:

@@ -92,7 +92,7 @@ async def main(emails: int, webhooks: int, concurrency: int) -> None:
             tmp = stack.enter_context(tempfile.TemporaryDirectory(prefix="hirewire-bench-"))
             servers = EmbeddedServers(Path(tmp))
             stack.callback(servers.stop)
-            redis_url = servers._start_redis()
+            redis_url = servers.start_redis()
         sink = Sink()
         controller = Controller(sink, hostname="127.0.0.1", port=_free_port())
         controller.start()

@@ -234,9 +234,9 @@ def main() -> int:
         if not database_url or not redis_url:
             embedded = EmbeddedServers(workdir / "servers")
             if not database_url:
-                database_url = embedded._start_postgres()
+                database_url = embedded.start_postgres()
             if not redis_url:
-                redis_url = embedded._start_redis()
+                redis_url = embedded.start_redis()
         _report(asyncio.run(_soak(args, database_url, redis_url, workdir)), args.minutes)
     finally:
         if embedded is not None:

@@ -66,9 +66,9 @@ async def server_urls(embedded_dir: Path) -> AsyncIterator[tuple[str, str]]:
     embedded = EmbeddedServers(embedded_dir / "servers")
     try:
         if pg is None:
-            pg = embedded._start_postgres()
+            pg = embedded.start_postgres()
         if rd is None:
-            rd = embedded._start_redis().rsplit("/", 1)[0]
+            rd = embedded.start_redis().rsplit("/", 1)[0]
         yield pg, rd
     finally:
         embedded.stop()

@@ -5,7 +5,6 @@ from __future__ import annotations
 from typing import Any
 
 from arq import Worker
-from arq.connections import create_pool
 from arq.worker import func
 
 from aggregator.runtime import Runtime, redis_settings
@@ -64,4 +63,4 @@ def build_worker(rt: Runtime, *, burst: bool = False, max_jobs: int = 10) -> Wor
     )
 
 
-__all__ = ["FUNCTIONS", "build_worker", "create_pool"]
+__all__ = ["FUNCTIONS", "build_worker"]

@@ -3,8 +3,7 @@
 from __future__ import annotations
 
 import asyncio
-import contextlib
-from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
+from collections.abc import Awaitable, Callable, Sequence
 from datetime import datetime
 from typing import Any, TypeVar
 
@@ -30,12 +29,6 @@ def run_with_runtime(fn: Callable[[Runtime], Awaitable[T]], *, migrate: bool = F
                 return await fn(rt)
 
         return asyncio.run(main())
-
-
-@contextlib.asynccontextmanager
-async def runtime(current: Settings, migrate: bool = False) -> AsyncIterator[Runtime]:
-    async with connect(current, migrate=migrate) as rt:
-        yield rt
 
 
 def _cell(value: Any) -> str:

@@ -103,8 +103,10 @@ FROM postings p JOIN incoming i ON p.source = i.source AND p.external_id = i.ext
 WHERE p.id = ANY($1::bigint[]) AND j.id = p.job_id AND j.source = p.source
 """
 
+# Rows are locked in id order, so two batches touching the same jobs queue rather than deadlock.
 _TOUCH_JOBS = """
-UPDATE jobs SET last_seen = now(), closed_at = NULL WHERE id = ANY($1::bigint[])
+UPDATE jobs SET last_seen = now(), closed_at = NULL
+WHERE id IN (SELECT id FROM jobs WHERE id = ANY($1::bigint[]) ORDER BY id FOR UPDATE)
 """
 
 _SEARCH = """(setweight(to_tsvector('english', coalesce(i.title, '')), 'A')
@@ -284,11 +286,29 @@ async def ingest(conn: asyncpg.Connection, source: str, items: Sequence[Incoming
 
     Returns counts and the ids of canonical jobs created by this batch (what matching sees).
     """
-    result = IngestResult()
     unique: dict[str, Incoming] = {}
     for item in items:  # the last occurrence of an external id in a batch wins
         unique[item.listing.external_id] = item
     batch = list(unique.values())
+    for attempt in range(1, _ATTEMPTS + 1):
+        try:
+            return await _ingest_once(conn, source, batch, complete_scopes, near_duplicates)
+        except asyncpg.DeadlockDetectedError:
+            # Overlapping batches lock shared jobs in the orders their statements meet them (by
+            # fingerprint when inserting, by position when touching); PostgreSQL breaks the rare
+            # cycle by aborting one transaction, which then simply runs again.
+            if attempt == _ATTEMPTS:
+                raise
+    raise AssertionError("unreachable")
+
+
+#: How many times a batch is tried when PostgreSQL picks it as a deadlock victim.
+_ATTEMPTS = 3
+
+
+async def _ingest_once(conn: asyncpg.Connection, source: str, batch: list[Incoming],
+                       complete_scopes: Sequence[str], near_duplicates: bool) -> IngestResult:
+    result = IngestResult()
     async with conn.transaction():
         await conn.execute(_CREATE_INCOMING)
         decisions = await _decide_duplicates(conn, batch) if near_duplicates else _Decisions()

@@ -79,6 +79,9 @@ SELECT table_name || '.' || column_name || ':' || data_type || ':' || is_nullabl
   FROM information_schema.columns WHERE table_schema = 'public'
 UNION ALL SELECT indexname || ':' || indexdef FROM pg_indexes WHERE schemaname = 'public'
 UNION ALL SELECT viewname FROM pg_views WHERE schemaname = 'public'
+UNION ALL SELECT conrelid::regclass || ':' || conname || ':' || pg_get_constraintdef(oid)
+  FROM pg_constraint WHERE connamespace = 'public'::regnamespace
+UNION ALL SELECT tgrelid::regclass || ':' || tgname FROM pg_trigger WHERE NOT tgisinternal
 UNION ALL SELECT 'migration ' || version FROM schema_migrations
 ORDER BY 1
 """

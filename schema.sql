@@ -178,6 +178,14 @@ CREATE TABLE IF NOT EXISTS alert_terms (
     term  text PRIMARY KEY
 );
 
+-- Which share of recent jobs carries each match token (aggregator.match.measure_token_shares): how
+-- alerts' anchor keys are chosen. Tokens rarer than 1% are left out.
+CREATE TABLE IF NOT EXISTS match_token_shares (
+    token        text PRIMARY KEY,
+    share        double precision NOT NULL,
+    measured_at  timestamptz NOT NULL DEFAULT now()
+);
+
 -- One row per (alert, job): the notification's fate.
 -- alert_id and job_id carry no foreign keys: checking two keys per row was a third of the cost of
 -- writing a large batch of matches. The triggers below keep the same guarantees (an alert's deliveries

@@ -123,6 +123,8 @@ class Settings:
     #: Size of the asyncpg statement cache; 0 behind pgbouncer in transaction mode.
     statement_cache_size: int = 100
     raw_retention_days: int = 30
+    #: Connections one batch of new jobs is matched on at once (PostgreSQL runs each on one core).
+    match_connections: int = 2
     fetch: FetchSettings = field(default_factory=FetchSettings)
     sources: Mapping[str, SourceSettings] = field(default_factory=dict)
 
@@ -317,6 +319,7 @@ def load_settings(env: Mapping[str, str] | None = None) -> Settings:
         statement_cache_size=_int(get("HIREWIRE_STATEMENT_CACHE_SIZE") or 100, "HIREWIRE_STATEMENT_CACHE_SIZE",
                                   0, 100_000),
         raw_retention_days=_int(get("HIREWIRE_RAW_RETENTION_DAYS") or 30, "HIREWIRE_RAW_RETENTION_DAYS", 0, 36500),
+        match_connections=_int(get("HIREWIRE_MATCH_CONNECTIONS") or 2, "HIREWIRE_MATCH_CONNECTIONS", 1, 32),
         fetch=fetch,
         sources=sources,
     )

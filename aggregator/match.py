@@ -18,15 +18,18 @@ leaves the jobs unmatched for the retry; after commit, a retry finds nothing lef
 
 from __future__ import annotations
 
+import asyncio
 import itertools
 import re
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
+from datetime import datetime
 
 import asyncpg
 
-__all__ = ["ALERT_FILTERS", "MatchResult", "TsNode", "alert_keys", "backfill", "match_jobs", "parse_tsquery",
-           "required_terms", "unmatched_job_ids"]
+__all__ = ["ALERT_FILTERS", "DELIVERIES_LOCK", "MatchResult", "TokenShares", "TsNode", "alert_keys", "backfill",
+           "match_in_parts", "match_jobs", "measure_token_shares", "parse_tsquery", "required_terms", "token_shares",
+           "token_shares_measured_at", "unmatched_job_ids"]
 
 # The exact definition of "alert `a` matches job `j`". Everything else here only narrows the pairs
 # this predicate is evaluated on. Keep `store/jobs.py` search filters in step.
@@ -54,21 +57,30 @@ ALERT_FILTERS = """
 
 _DESTINATION = "coalesce(lower(a.email), a.webhook_url)"
 
-# The tokens of each job of the batch; the same vocabulary as `alert_keys` below. Query lexemes are
-# kept only when some alert uses them (`alert_terms`), which keeps a job to a few hundred tokens.
-_JOB_KEYS = """
+#: Yearly pay bands (USD) of the salary tokens: a job carries its band, `p:<lower bound>` or `p:none`.
+SALARY_BANDS = (0, 25_000, 50_000, 75_000, 100_000, 125_000, 150_000, 175_000, 200_000, 250_000, 300_000, 400_000)
+_BANDS_SQL = "{" + ",".join(map(str, SALARY_BANDS)) + "}"
+
+# The structured tokens of job `j`: the vocabulary of `alert_keys` below, besides query lexemes.
+_STRUCT_TOKENS = f"""(
+    array_remove(ARRAY['m:' || j.remote, 's:' || j.seniority, 'e:' || j.employment_type], NULL)
+    || ARRAY(SELECT 'l:c:' || c FROM unnest(j.countries) c)
+    || CASE WHEN j.remote = 'remote' THEN ARRAY(SELECT 'l:r:' || r FROM unnest(j.remote_regions) r)
+            ELSE '{{}}'::text[] END
+    || CASE WHEN j.remote = 'remote' AND ((cardinality(j.countries) = 0 AND cardinality(j.remote_regions) = 0)
+                                          OR 'Worldwide' = ANY(j.remote_regions))
+            THEN ARRAY['l:any'] ELSE '{{}}'::text[] END
+    || ARRAY(SELECT 'k:' || s FROM unnest(j.skills) s)
+    || ARRAY(SELECT DISTINCT 'o:' || p.source FROM postings p WHERE p.job_id = j.id)
+    || ARRAY['p:' || CASE WHEN coalesce(j.salary_usd_max, j.salary_usd_min) IS NULL THEN 'none'
+        ELSE coalesce((SELECT max(band) FROM unnest('{_BANDS_SQL}'::int[]) AS band
+                       WHERE band <= coalesce(j.salary_usd_max, j.salary_usd_min))::text, '0') END])"""
+
+# The tokens of each job of the batch. Query lexemes are kept only when some alert uses them
+# (`alert_terms`), which keeps a job to a few hundred tokens.
+_JOB_KEYS = f"""
 struct AS (
-    SELECT j.id, t.tok FROM batch j CROSS JOIN LATERAL unnest(
-        array_remove(ARRAY['m:' || j.remote, 's:' || j.seniority, 'e:' || j.employment_type], NULL)
-        || ARRAY(SELECT 'l:c:' || c FROM unnest(j.countries) c)
-        || CASE WHEN j.remote = 'remote' THEN ARRAY(SELECT 'l:r:' || r FROM unnest(j.remote_regions) r)
-                ELSE '{}'::text[] END
-        || CASE WHEN j.remote = 'remote' AND ((cardinality(j.countries) = 0 AND cardinality(j.remote_regions) = 0)
-                                              OR 'Worldwide' = ANY(j.remote_regions))
-                THEN ARRAY['l:any'] ELSE '{}'::text[] END
-        || ARRAY(SELECT 'k:' || s FROM unnest(j.skills) s)
-        || ARRAY(SELECT DISTINCT 'o:' || p.source FROM postings p WHERE p.job_id = j.id)
-    ) AS t(tok)
+    SELECT j.id, t.tok FROM batch j CROSS JOIN LATERAL unnest({_STRUCT_TOKENS}) AS t(tok)
 ),
 terms AS (
     SELECT j.id, 't:' || v.term AS tok
@@ -202,6 +214,30 @@ async def match_jobs(conn: asyncpg.Connection, job_ids: Sequence[int]) -> MatchR
     return MatchResult(jobs=int(row["jobs"]), deliveries=len(row["deliveries"]), instant_ids=instant)
 
 
+#: Batches smaller than this many jobs per connection are not split: the fixed cost would dominate.
+_MIN_PART = 100
+
+
+async def match_in_parts(pool: asyncpg.Pool, job_ids: Sequence[int], *, connections: int = 2) -> MatchResult:
+    """`match_jobs` over up to `connections` contiguous slices of the batch at once.
+
+    PostgreSQL runs each statement on one core; slices of distinct jobs neither wait for nor
+    conflict with each other (their rows and index entries differ), and each commits on its own,
+    so a crash leaves only whole slices matched and the retry does the rest.
+    """
+    ids = sorted(set(job_ids))
+    parts = max(1, min(connections, len(ids) // _MIN_PART))
+    size = -(-len(ids) // parts) if ids else 0
+
+    async def run(part: list[int]) -> MatchResult:
+        async with pool.acquire() as conn:
+            return await match_jobs(conn, part)
+
+    results = await asyncio.gather(*(run(ids[start:start + size]) for start in range(0, len(ids), size or 1)))
+    return MatchResult(jobs=sum(r.jobs for r in results), deliveries=sum(r.deliveries for r in results),
+                       instant_ids=[i for r in results for i in r.instant_ids or []])
+
+
 async def _match(conn: asyncpg.Connection, statement: str, job_ids: list[int]) -> asyncpg.Record:
     async with conn.transaction():
         await conn.execute(f"{_SETTINGS}; {_LOCK}")
@@ -236,6 +272,54 @@ async def backfill(conn: asyncpg.Connection, alert_id: int, *, days: int, limit:
         rows = await conn.fetch(_BACKFILL, alert_id, days, limit)
     instant = [row["id"] for row in rows if row["frequency"] == "instant"]
     return MatchResult(jobs=len(rows), deliveries=len(rows), instant_ids=instant)
+
+
+# Share of recent jobs carrying each match token (the cost model of anchor keys), kept down to a floor.
+_MEASURE_SHARES = f"""
+WITH recent AS MATERIALIZED (
+    SELECT * FROM jobs j WHERE j.first_seen >= now() - make_interval(days => $1)
+),
+counted AS (
+    SELECT t.tok, count(DISTINCT j.id) AS jobs
+    FROM recent j CROSS JOIN LATERAL unnest({_STRUCT_TOKENS}) AS t(tok) GROUP BY t.tok
+    UNION ALL
+    SELECT 't:' || lexeme, count(*) FROM recent j CROSS JOIN LATERAL unnest(tsvector_to_array(j.search)) AS lexeme
+    GROUP BY lexeme
+)
+INSERT INTO match_token_shares (token, share)
+SELECT tok, jobs / $2::float8 FROM counted WHERE jobs >= $2::float8 * $3
+"""
+
+#: Tokens fewer than this share of jobs carry are not kept: any of them is a good anchor.
+SHARE_FLOOR = 0.01
+
+
+async def measure_token_shares(conn: asyncpg.Connection, *, days: int = 30, min_jobs: int = 200) -> int:
+    """Re-measure which share of the jobs first seen in the last `days` carries each token.
+
+    Returns how many tokens were kept; 0 when there are fewer than `min_jobs` recent jobs, in which
+    case the previous measurement (or the priors) stays: a handful of jobs would mislead more.
+    """
+    async with conn.transaction():
+        total = await conn.fetchval(
+            "SELECT count(*) FROM jobs WHERE first_seen >= now() - make_interval(days => $1)", days)
+        if total < min_jobs:
+            return 0
+        await conn.execute("DELETE FROM match_token_shares")
+        await conn.execute(_MEASURE_SHARES, days, total, SHARE_FLOOR)
+        return int(await conn.fetchval("SELECT count(*) FROM match_token_shares"))
+
+
+async def token_shares(conn: asyncpg.Connection) -> TokenShares:
+    """The last measurement (priors if none)."""
+    rows = await conn.fetch("SELECT token, share FROM match_token_shares")
+    return TokenShares({row["token"]: row["share"] for row in rows}, SHARE_FLOOR)
+
+
+async def token_shares_measured_at(conn: asyncpg.Connection) -> datetime | None:
+    """When the shares were last measured (None: never)."""
+    value: datetime | None = await conn.fetchval("SELECT max(measured_at) FROM match_token_shares")
+    return value
 
 
 async def unmatched_job_ids(conn: asyncpg.Connection, limit: int = 1000) -> list[int]:
@@ -339,16 +423,44 @@ def _parse_unary(tokens: Tokens) -> tuple[TsNode, Tokens]:
     raise ValueError(f"unexpected {kind!r} in tsquery")
 
 
-#: Lexemes most Python-backend listings contain: a poor anchor, chosen only when nothing rarer exists.
+#: Lexemes most Python-backend listings contain: the prior of a lexeme's share before any statistics.
 _COMMON = frozenset({"python", "develop", "engin", "backend", "softwar", "senior", "remot", "work", "team",
                      "experi", "year", "build", "product", "data", "web", "code", "job", "role", "compani"})
+#: Prior shares of structured tokens by prefix, before any statistics (an empty database).
+_PRIOR = {"m:remote": 0.6, "m:hybrid": 0.2, "m:onsite": 0.3, "e:full_time": 0.8, "l:any": 0.15, "p:none": 0.5}
+_PRIOR_BY_KIND = {"t": 0.03, "m": 0.3, "s": 0.2, "e": 0.1, "l": 0.05, "k": 0.15, "o": 0.15, "p": 0.08}
 
 
-def _term_cost(terms: frozenset[str]) -> float:
-    return sum(0.5 if term in _COMMON else 0.03 for term in terms)
+@dataclass(slots=True, frozen=True)
+class TokenShares:
+    """What share of recent jobs carries each match token: the cost model of anchor keys.
+
+    Measured by `store.alerts.refresh_token_shares` over recent jobs, keeping tokens at least
+    `floor` of jobs carry; a token not kept is rarer than that. With no measurement yet (an empty
+    database), fixed priors stand in. An anchor's cost is the share of jobs it lets through.
+    """
+
+    shares: dict[str, float] = field(default_factory=dict)
+    floor: float = 0.01
+
+    def of(self, token: str) -> float:
+        if not self.shares:
+            if token in _PRIOR:
+                return _PRIOR[token]
+            if token.startswith("t:"):
+                return 0.5 if token[2:] in _COMMON else 0.03
+            return _PRIOR_BY_KIND.get(token.split(":", 1)[0], 0.1)
+        return self.shares.get(token, self.floor / 2)
+
+    def of_any(self, tokens: Iterable[str]) -> float:
+        """Share of jobs carrying at least one of `tokens` (bounded by the sum)."""
+        return min(1.0, sum(self.of(token) for token in tokens))
 
 
-def required_terms(node: TsNode | None) -> frozenset[str] | None:
+_NO_SHARES = TokenShares()
+
+
+def required_terms(node: TsNode | None, shares: TokenShares = _NO_SHARES) -> frozenset[str] | None:
     """Lexemes of which every document matching `node` contains at least one; None if unbounded.
 
     A negation can match a document with none of the query's words, so it bounds nothing; an OR
@@ -360,56 +472,65 @@ def required_terms(node: TsNode | None) -> frozenset[str] | None:
         return None if node.prefix else frozenset({node.value})
     if node.op == "!":
         return None
-    sets = [required_terms(child) for child in node.children]
+    sets = [required_terms(child, shares) for child in node.children]
     if node.op == "|":
         if any(s is None for s in sets):
             return None
         return frozenset().union(*[s for s in sets if s is not None])
     bounded = [s for s in sets if s is not None]
-    return min(bounded, key=lambda s: (_term_cost(s), len(s), -sum(map(len, s)))) if bounded else None
+    if not bounded:
+        return None
+    return min(bounded, key=lambda s: (shares.of_any(f"t:{t}" for t in s), len(s), -sum(map(len, s)), sorted(s)))
 
 
 _MAX_KEYS = 64
-_SENIORITY_COST = 0.2
-_REMOTE_COST = {"remote": 0.6, "hybrid": 0.2, "onsite": 0.3}
-_EMPLOYMENT_COST = {"full_time": 0.8}
 
 
 def alert_keys(*, terms: frozenset[str] | None, remote: Sequence[str] = (), seniority: Sequence[str] = (),
                employment_types: Sequence[str] = (), countries: Sequence[str] = (), regions: Sequence[str] = (),
                skills_any: Sequence[str] = (), skills_all: Sequence[str] = (),
-               sources: Sequence[str] = ()) -> list[str]:
-    """An alert's anchor keys: the cheapest one or two of its necessary conditions, crossed.
+               sources: Sequence[str] = (), min_salary_usd: float | None = None,
+               include_unknown_salary: bool = True, shares: TokenShares = _NO_SHARES) -> list[str]:
+    """An alert's anchor keys: the rarest one or two of its necessary conditions, crossed.
 
     Each condition is a set of job tokens of which a matching job has at least one; crossing two
-    (every job has both) makes a rarer key. '*' (every job) when the alert constrains nothing.
+    (every job has both) makes a rarer key, whose share is estimated as the product of the two.
+    '*' (every job) when the alert constrains nothing.
     """
-    dims: list[tuple[float, frozenset[str]]] = []
+    conditions: list[frozenset[str]] = []
     if terms:
-        dims.append((min(1.0, _term_cost(terms)), frozenset(f"t:{t}" for t in terms)))
-    if remote:
-        dims.append((sum(_REMOTE_COST.get(r, 0.3) for r in remote), frozenset(f"m:{r}" for r in remote)))
-    if seniority:
-        dims.append((_SENIORITY_COST * len(seniority), frozenset(f"s:{s}" for s in seniority)))
-    if employment_types:
-        dims.append((sum(_EMPLOYMENT_COST.get(e, 0.1) for e in employment_types),
-                     frozenset(f"e:{e}" for e in employment_types)))
+        conditions.append(frozenset(f"t:{t}" for t in terms))
+    conditions.extend(frozenset(f"{kind}:{v}" for v in values) for kind, values in (
+        ("m", remote), ("s", seniority), ("e", employment_types), ("k", skills_any), ("o", sources)) if values)
     if countries:
-        dims.append((0.3 + 0.05 * len(countries),
-                     frozenset([f"l:c:{c}" for c in countries] + [f"l:r:{r}" for r in regions] + ["l:any"])))
-    if skills_any:
-        dims.append((0.15 * len(skills_any), frozenset(f"k:{s}" for s in skills_any)))
-    dims.extend((0.15, frozenset({f"k:{s}"})) for s in skills_all)
-    if sources:
-        dims.append((0.15 * len(sources), frozenset(f"o:{s}" for s in sources)))
-    if not dims:
+        conditions.append(frozenset([f"l:c:{c}" for c in countries] + [f"l:r:{r}" for r in regions] + ["l:any"]))
+    conditions.extend(frozenset({f"k:{s}"}) for s in skills_all)
+    if min_salary_usd is not None:
+        # A job paying at least the minimum is in the minimum's band or above it.
+        floor_band = max((band for band in SALARY_BANDS if band <= min_salary_usd), default=0)
+        conditions.append(frozenset([f"p:{band}" for band in SALARY_BANDS if band >= floor_band]
+                                    + (["p:none"] if include_unknown_salary else [])))
+    if not conditions:
         return ["*"]
-    # Rank the options by (cost, number of keys) first; only the winner's keys are spelt out.
+    dims = [(shares.of_any(tokens), tokens) for tokens in conditions]
+    # Rank the options by (share, number of keys) first; only the winner's keys are spelt out.
     options: list[tuple[float, int, int, int]] = [(cost, len(tokens), n, -1) for n, (cost, tokens) in enumerate(dims)]
     for (i, (cost_a, a)), (j, (cost_b, b)) in itertools.combinations(enumerate(dims), 2):
         if len(a) * len(b) <= _MAX_KEYS and not a & b:
-            options.append((cost_a * cost_b, len(a) * len(b), i, j))
+            crossed = min(cost_a, cost_b) if _related(a, b) else cost_a * cost_b
+            options.append((crossed, len(a) * len(b), i, j))
     _, _, i, j = min(options, key=lambda option: (option[0], option[1]))
     if j < 0:
         return sorted(dims[i][1])
     return sorted("&".join(sorted(pair, key=str.encode)) for pair in itertools.product(dims[i][1], dims[j][1]))
+
+
+def _related(a: frozenset[str], b: frozenset[str]) -> bool:
+    """True when a skill of one condition is a word of the other ("k:Django", "t:django").
+
+    Listings that name a skill also carry its word, so crossing the two hardly narrows anything:
+    the product of their shares would badly underestimate the key's.
+    """
+    words = {token[2:] for token in a | b if token.startswith("t:")}
+    skills = {token[2:].lower() for token in a | b if token.startswith("k:")}
+    return any(skill.startswith(word) or word.startswith(skill) for skill in skills for word in words)

@@ -5,9 +5,11 @@
 Uses HIREWIRE_DATABASE_URL if set, else postgresql://postgres@127.0.0.1:5432/postgres if it
 answers, else an embedded server; creates a throwaway database and drops it at the end. Jobs are
 generated as a general remote board carries them (about 7% Python-backend) and go through the real
-ingest; alerts (a realistic query plus one to three filters, about 0.3-0.5% of pairs matching) are
-COPYed in and indexed by the store's set-based `reindex`. Each run resets deliveries and
-`matched_at`, activates the first N alerts and times `aggregator.match.match_jobs` on M jobs. The
+ingest, after as many earlier jobs on which the token shares of anchor keys are measured; alerts (a
+realistic query plus one to three filters, about 0.3-0.5% of pairs matching) are COPYed in and
+indexed by the store's set-based `reindex`. Each run resets deliveries and `matched_at`, activates
+the first N alerts and times `aggregator.match.match_jobs` on M jobs on one connection, then
+`match_in_parts` on `--connections` (default 2). The
 naive baseline evaluates every (alert, job) pair of a sample in Python and is extrapolated; its
 matches are checked against PostgreSQL's on the sample for every run.
 """
@@ -270,6 +272,17 @@ def make_alert(rng: random.Random) -> dict[str, Any]:
     return alert
 
 
+async def store_jobs(conn: asyncpg.Connection, listings: list[Listing]) -> list[int]:
+    """Ingest listings through the real path (per source); returns the new job ids, sorted."""
+    by_source: dict[str, list[postings.Incoming]] = {}
+    for item in listings:
+        by_source.setdefault(item.source, []).append(postings.Incoming(item))
+    job_ids: list[int] = []
+    for source, items in by_source.items():
+        job_ids += (await postings.ingest(conn, source, items, near_duplicates=False)).new_job_ids
+    return sorted(job_ids)
+
+
 async def insert_alerts(conn: asyncpg.Connection, alerts: list[dict[str, Any]]) -> float:
     """COPY alerts in unindexed (paused), then index them with the store's set-based `reindex`.
 
@@ -396,16 +409,15 @@ async def run(args: argparse.Namespace) -> None:
         conn = await asyncpg.connect(url)
         await conn.set_type_codec("jsonb", encoder=lambda v: v, decoder=lambda v: v, schema="pg_catalog")
         await db.migrate(conn)
+        # The jobs of the days before, already matched: what the token shares of anchor keys are
+        # measured on, as the daily re-keying does in production. Then the batch of new jobs.
+        history = random.Random(args.seed + 1)
+        await store_jobs(conn, [make_job(history, n) for n in range(10**6, 10**6 + max(args.jobs, 1000))])
+        tokens = await match.measure_token_shares(conn)
+        await conn.execute("UPDATE jobs SET matched_at = now()")
         rng = random.Random(args.seed)
         started = time.perf_counter()
-        listings = [make_job(rng, n) for n in range(args.jobs)]
-        by_source: dict[str, list[postings.Incoming]] = {}
-        for item in listings:
-            by_source.setdefault(item.source, []).append(postings.Incoming(item))
-        job_ids: list[int] = []
-        for source, items in by_source.items():
-            job_ids += (await postings.ingest(conn, source, items, near_duplicates=False)).new_job_ids
-        job_ids.sort()
+        job_ids = await store_jobs(conn, [make_job(rng, n) for n in range(args.jobs)])
         jobs_s = time.perf_counter() - started
         started = time.perf_counter()
         reindex_s = await insert_alerts(conn, [make_alert(rng) for _ in range(args.alerts)])
@@ -413,7 +425,8 @@ async def run(args: argparse.Namespace) -> None:
         await conn.execute("VACUUM ANALYZE")
         print(f"setup: {len(job_ids)} jobs ingested in {jobs_s:.1f} s; {args.alerts} alerts COPY + reindex in "
               f"{alerts_s:.1f} s (reindex {reindex_s:.1f} s; vocabulary "
-              f"{await conn.fetchval('SELECT count(*) FROM alert_terms')} terms)")
+              f"{await conn.fetchval('SELECT count(*) FROM alert_terms')} terms; {tokens} token shares measured "
+              f"on {max(args.jobs, 1000)} earlier jobs)")
 
         sample_alerts = list(range(1, min(args.sample, args.alerts) + 1))
         sample_jobs = job_ids[:min(args.sample_jobs, len(job_ids))]
@@ -423,8 +436,10 @@ async def run(args: argparse.Namespace) -> None:
         print(f"naive Python loop: {len(sample_alerts)} alerts x {len(sample_jobs)} jobs in {naive_s:.2f} s "
               f"({naive_rate * 1e6:.2f} µs a pair), {len(naive_pairs)} matches "
               f"({100 * len(naive_pairs) / (len(sample_alerts) * len(sample_jobs)):.2f}% of pairs)")
-        print(f"{'alerts':>8} {'jobs':>6} {'candidates':>11} {'matches':>9} {'rate %':>7} {'time s':>8} "
-              f"{'matches/s':>10} {'jobs/s':>8} {'naive s (extrap.)':>18} {'speed-up':>9}")
+        print(f"{'alerts':>8} {'jobs':>6} {'candidates':>11} {'matches':>9} {'rate %':>7} {'1 conn s':>9} "
+              f"{'time s':>8} {'matches/s':>10} {'jobs/s':>8} {'naive s (extrap.)':>18} {'speed-up':>9}")
+        pool = await asyncpg.create_pool(url, min_size=args.connections, max_size=args.connections)
+        assert pool is not None
         figures = []
         for n_alerts in sorted({min(n, args.alerts) for n in (10_000, 50_000, 100_000)}):
             await conn.execute("UPDATE alerts SET status = CASE WHEN id <= $1 THEN 'active' ELSE 'paused' END",
@@ -432,12 +447,14 @@ async def run(args: argparse.Namespace) -> None:
             await conn.execute("VACUUM ANALYZE alerts")
             for n_jobs in sorted({min(m, len(job_ids)) for m in (100, 1000)}):
                 batch = job_ids[:n_jobs]
-                await conn.execute("TRUNCATE deliveries")
-                await conn.execute("UPDATE jobs SET matched_at = NULL")
-                await conn.execute("VACUUM ANALYZE jobs, deliveries")
                 candidates = await match.count_candidates(conn, batch)
+                await reset(conn, batch)
                 t0 = time.perf_counter()
-                result = await match.match_jobs(conn, batch)
+                await match.match_jobs(conn, batch)
+                single = time.perf_counter() - t0
+                await reset(conn, batch)
+                t0 = time.perf_counter()
+                result = await match.match_in_parts(pool, batch, connections=args.connections)
                 elapsed = time.perf_counter() - t0
                 got = {(r["alert_id"], r["job_id"]) for r in await conn.fetch(
                     "SELECT alert_id, job_id FROM deliveries WHERE alert_id <= $1 AND job_id = ANY($2::bigint[])",
@@ -447,13 +464,13 @@ async def run(args: argparse.Namespace) -> None:
                 pairs = n_alerts * n_jobs
                 figures.append((n_alerts, n_jobs, elapsed))
                 print(f"{n_alerts:>8} {n_jobs:>6} {candidates:>11} {result.deliveries:>9} "
-                      f"{100 * result.deliveries / pairs:>7.2f} {elapsed:>8.3f} {result.deliveries / elapsed:>10.0f} "
+                      f"{100 * result.deliveries / pairs:>7.2f} {single:>9.3f} {elapsed:>8.3f} "
+                      f"{result.deliveries / elapsed:>10.0f} "
                       f"{n_jobs / elapsed:>8.0f} {extrapolated:>18.1f} {extrapolated / elapsed:>8.0f}x")
+        await pool.close()
         print("SQL results equal the naive loop's on the sample for every row above.")
         if args.explain:
-            await conn.execute("TRUNCATE deliveries")
-            await conn.execute("UPDATE jobs SET matched_at = NULL")
-            await conn.execute("VACUUM ANALYZE jobs, deliveries")
+            await reset(conn, job_ids)
             print(await match.explain(conn, job_ids))
         await conn.close()
     finally:
@@ -463,6 +480,13 @@ async def run(args: argparse.Namespace) -> None:
             servers.stop()
 
 
+async def reset(conn: asyncpg.Connection, batch: list[int]) -> None:
+    """Undo a run: no deliveries, the batch unmatched, fresh statistics."""
+    await conn.execute("TRUNCATE deliveries")
+    await conn.execute("UPDATE jobs SET matched_at = NULL WHERE id = ANY($1::bigint[])", batch)
+    await conn.execute("VACUUM ANALYZE jobs, deliveries")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--alerts", type=int, default=100_000)
@@ -470,6 +494,7 @@ def main() -> None:
     parser.add_argument("--sample", type=int, default=2000, help="alerts evaluated by the naive loop")
     parser.add_argument("--sample-jobs", type=int, default=100, help="jobs evaluated by the naive loop")
     parser.add_argument("--seed", type=int, default=42)
+    parser.add_argument("--connections", type=int, default=2, help="connections a batch is matched on at once")
     parser.add_argument("--explain", action="store_true", help="print EXPLAIN (ANALYZE, BUFFERS) of the last run")
     asyncio.run(run(parser.parse_args()))
 

@@ -198,7 +198,7 @@ def cli_env(database_url: str, redis_url: str, tmp_path: Path) -> Callable[..., 
 
 
 _TABLES = ["deliveries", "alerts", "subscribers", "raw_items", "postings", "jobs", "fetch_runs", "http_cache",
-           "sources"]
+           "sources", "alert_terms", "match_token_shares"]
 
 
 @pytest.fixture

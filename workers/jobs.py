@@ -10,12 +10,14 @@ from __future__ import annotations
 import functools
 import time
 from collections.abc import Awaitable, Callable
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import structlog
 
 from aggregator import match, metrics, pipeline
 from aggregator.runtime import Runtime
+from aggregator.store import alerts as store_alerts
 from aggregator.store import subscriptions
 from aggregator.tokens import CONFIRM_MAX_AGE
 from workers.notify import DeliveryPolicy, Notifier, delivery_job_id
@@ -27,6 +29,10 @@ FETCH_SOURCE = "fetch_source"
 MATCH_JOBS = "match_jobs"
 SEND_DELIVERY = "send_delivery"
 SWEEP = "sweep"
+REKEY_ALERTS = "rekey_alerts"
+
+#: How often the token shares behind alerts' anchor keys are re-measured (and every alert re-keyed).
+REKEY_EVERY = timedelta(days=1)
 
 
 def timed(function: Callable[..., Awaitable[Any]]) -> Any:
@@ -64,8 +70,7 @@ async def fetch_source(ctx: dict[str, Any], name: str) -> dict[str, Any]:
 async def match_jobs(ctx: dict[str, Any], job_ids: list[int]) -> int:
     """Match new jobs against the alerts; send instant alerts' deliveries."""
     rt = _rt(ctx)
-    async with rt.pool.acquire() as conn:
-        result = await match.match_jobs(conn, job_ids)
+    result = await match.match_in_parts(rt.pool, job_ids, connections=rt.settings.match_connections)
     for delivery_id in result.instant_ids or []:
         await rt.enqueue(SEND_DELIVERY, delivery_id, job_id=delivery_job_id(rt.settings.redis_prefix, delivery_id))
     metrics.record_match(result.deliveries)
@@ -91,6 +96,15 @@ async def send_delivery(ctx: dict[str, Any], delivery_id: int) -> str:
     return outcome.state
 
 
+async def rekey_alerts(ctx: dict[str, Any]) -> int:
+    """Re-measure the token shares of recent jobs and re-key every alert by them (see match.TokenShares)."""
+    rt = _rt(ctx)
+    async with rt.pool.acquire() as conn:
+        tokens, alerts = await store_alerts.rekey(conn)
+    log.info("alerts re-keyed", tokens=tokens, alerts=alerts)
+    return alerts
+
+
 async def sweep(ctx: dict[str, Any]) -> None:
     """Catch up on anything a crash may have left: unmatched jobs, due digests and due deliveries.
 
@@ -103,8 +117,13 @@ async def sweep(ctx: dict[str, Any]) -> None:
         job_ids = await match.unmatched_job_ids(conn)
         # Pending subscriptions whose confirmation link has expired can never be confirmed.
         await subscriptions.drop_unconfirmed(conn, CONFIRM_MAX_AGE // 86400 + 1)
+        measured = await match.token_shares_measured_at(conn)
     if job_ids:
         await rt.enqueue(MATCH_JOBS, job_ids)
+    now = datetime.now(UTC)
+    if measured is None or now - measured >= REKEY_EVERY:
+        # One a day at most, whichever worker's sweep gets there first (the job id is the day's).
+        await rt.enqueue(REKEY_ALERTS, job_id=f"{rt.settings.redis_prefix}:rekey:{now:%Y-%m-%d}")
     notifier = _notifier(ctx)
     await notifier.open_due_digests()
     for due in await notifier.due():

@@ -20,6 +20,7 @@ FUNCTIONS = [
     func(jobs.timed(jobs.match_jobs), name=jobs.MATCH_JOBS, timeout=300),
     func(jobs.timed(jobs.send_delivery), name=jobs.SEND_DELIVERY, timeout=120),
     func(jobs.timed(jobs.sweep), name=jobs.SWEEP, timeout=300),
+    func(jobs.timed(jobs.rekey_alerts), name=jobs.REKEY_ALERTS, timeout=600),
 ]
 
 

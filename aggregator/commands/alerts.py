@@ -1,4 +1,4 @@
-"""Subscriber commands: subscribe, alerts (list, show, pause, resume, delete, backfill).
+"""Subscriber commands: subscribe, alerts (list, show, pause, resume, delete, backfill, reindex).
 
 The flags of `subscribe` are mapped onto DESIGN.md's alert JSON and validated by the same code as
 the API (`aggregator.alerts.parse_alert`), so both accept and refuse exactly the same alerts.
@@ -56,6 +56,9 @@ def register(commands: argparse._SubParsersAction) -> None:
     s.add_argument("--days", type=int, default=7, help="jobs first seen in the last N days (default 7)")
     s.add_argument("--limit", type=int, default=100, help=f"at most N jobs (default 100, max {_MAX_BACKFILL})")
     s.set_defaults(handler=backfill_command)
+    s = sub.add_parser("reindex", help="re-measure which tokens recent jobs carry and re-key every alert by them")
+    s.add_argument("--days", type=int, default=30, help="measure on jobs first seen in the last N days (default 30)")
+    s.set_defaults(handler=reindex_command)
 
 
 def alert_json(args: argparse.Namespace) -> dict[str, Any]:
@@ -169,6 +172,22 @@ def backfill_command(args: argparse.Namespace) -> int:
             await rt.enqueue(worker_jobs.SEND_DELIVERY, delivery_id,
                              job_id=delivery_job_id(rt.settings.redis_prefix, delivery_id))
         print(f"alert {args.id}: {result.deliveries} new deliveries")
+        return 0
+
+    return run_with_runtime(go)
+
+
+def reindex_command(args: argparse.Namespace) -> int:
+    if not 1 <= args.days <= 365:
+        raise InputError("--days", "must be between 1 and 365")
+
+    async def go(rt: Runtime) -> int:
+        async with rt.pool.acquire() as conn:
+            tokens, alerts = await store_alerts.rekey(conn, days=args.days)
+        if not tokens:
+            print(f"too few jobs in the last {args.days} days to measure; alert keys left as they are")
+        else:
+            print(f"{tokens} token shares measured; {alerts} alerts re-keyed")
         return 0
 
     return run_with_runtime(go)

@@ -16,7 +16,7 @@ from aggregator import match
 from aggregator.alerts import AlertSpec, new_webhook_secret
 from aggregator.errors import InputError
 
-__all__ = ["backfill", "create", "delete", "get", "list_alerts", "reindex", "set_status"]
+__all__ = ["backfill", "create", "delete", "get", "list_alerts", "reindex", "rekey", "set_status"]
 
 _INSERT = """
 INSERT INTO alerts (subscriber_id, email, webhook_url, webhook_secret, query, query_ts, terms, keys, filters,
@@ -42,17 +42,20 @@ _COLUMNS = """id, subscriber_id, email, webhook_url, query, filters, status, fre
 
 async def _index(conn: asyncpg.Connection, query: str, *, remote: list[str], seniority: list[str],
                  employment_types: list[str], countries: list[str], regions: list[str], skills_any: list[str],
-                 skills_all: list[str], sources: list[str]) -> tuple[list[str] | None, list[str]]:
+                 skills_all: list[str], sources: list[str], min_salary_usd: float | None,
+                 include_unknown_salary: bool) -> tuple[list[str] | None, list[str]]:
     """(required lexemes or None, anchor keys) for an alert; adds its lexemes to the match vocabulary."""
     terms: frozenset[str] | None = None
+    shares = await match.token_shares(conn)
     if query:
         text = await conn.fetchval("SELECT websearch_to_tsquery('english', $1)::text", query)
         if not text:
             raise InputError("query", "has no searchable words (only stop words or punctuation)")
-        terms = match.required_terms(match.parse_tsquery(text))
+        terms = match.required_terms(match.parse_tsquery(text), shares)
     keys = match.alert_keys(terms=terms, remote=remote, seniority=seniority, employment_types=employment_types,
                             countries=countries, regions=regions, skills_any=skills_any, skills_all=skills_all,
-                            sources=sources)
+                            sources=sources, min_salary_usd=min_salary_usd,
+                            include_unknown_salary=include_unknown_salary, shares=shares)
     if terms:
         await conn.execute("INSERT INTO alert_terms (term) SELECT unnest($1::text[]) ON CONFLICT DO NOTHING",
                            sorted(terms))
@@ -66,13 +69,14 @@ async def create(conn: asyncpg.Connection, spec: AlertSpec, *, status: str = "ac
     alert is created active, as the operator's are).
     """
     secret = new_webhook_secret() if spec.webhook else None
+    salary = spec.min_salary
     async with conn.transaction():
         terms, keys = await _index(conn, spec.query, remote=spec.remote, seniority=spec.seniority,
                                    employment_types=spec.employment_types, countries=spec.countries,
                                    regions=spec.regions, skills_any=spec.skills_any, skills_all=spec.skills_all,
-                                   sources=spec.sources)
+                                   sources=spec.sources, min_salary_usd=salary.usd_per_year if salary else None,
+                                   include_unknown_salary=salary.include_unknown if salary else True)
         subscriber = await conn.fetchval(_SUBSCRIBER, spec.email, status == "active") if spec.email else None
-        salary = spec.min_salary
         alert_id = await conn.fetchval(
             _INSERT, subscriber, spec.email, spec.webhook, secret, spec.query, terms, keys, spec.to_json(),
             spec.remote, spec.countries, spec.regions, spec.seniority, spec.employment_types, spec.sources,
@@ -84,8 +88,8 @@ async def create(conn: asyncpg.Connection, spec: AlertSpec, *, status: str = "ac
 
 _UNINDEXED = """
 SELECT id, query, websearch_to_tsquery('english', query)::text AS ts, remote, seniority, employment_types,
-       countries, regions, skills_any, skills_all, sources
-FROM alerts WHERE keys IS NULL ORDER BY id
+       countries, regions, skills_any, skills_all, sources, min_salary_usd, include_unknown_salary
+FROM alerts WHERE keys IS NULL OR $1 ORDER BY id
 """
 
 _SET_INDEX = """
@@ -93,21 +97,23 @@ UPDATE alerts a
 SET terms = x.terms, keys = x.keys,
     query_ts = CASE WHEN a.query = '' THEN NULL ELSE websearch_to_tsquery('english', a.query) END
 FROM jsonb_to_recordset($1::text::jsonb) AS x(id bigint, terms text[], keys text[])
-WHERE a.id = x.id AND a.keys IS NULL
+WHERE a.id = x.id AND (a.keys IS NULL OR $2)
 """
 
 
-async def reindex(conn: asyncpg.Connection) -> int:
-    """Build the match index of every alert saved without one; returns how many.
+async def reindex(conn: asyncpg.Connection, *, everything: bool = False) -> int:
+    """Build the match index of every alert saved without one (or of all alerts); returns how many.
 
-    Set-based, for alerts written by an older version or loaded in bulk (COPY with NULL keys): one
-    statement normalises every query (`websearch_to_tsquery`, as `create` does), the anchor keys are
-    derived in Python (`match.required_terms`, `match.alert_keys`, once per distinct query), and one
-    UPDATE writes them all. A query with no searchable words keeps its (empty, never-matching) tsquery
-    and is anchored by its filters only; `create` refuses such a query instead.
+    Set-based, for alerts written by an older version or loaded in bulk (COPY with NULL keys), and
+    for re-keying every alert after the token shares were re-measured: one statement normalises
+    every query (`websearch_to_tsquery`, as `create` does), the anchor keys are derived in Python
+    (`match.required_terms`, `match.alert_keys`, once per distinct query), and one UPDATE writes
+    them all. A query with no searchable words keeps its (empty, never-matching) tsquery and is
+    anchored by its filters only; `create` refuses such a query instead.
     """
     async with conn.transaction():
-        rows = await conn.fetch(_UNINDEXED)
+        shares = await match.token_shares(conn)
+        rows = await conn.fetch(_UNINDEXED, everything)
         trees: dict[str, frozenset[str] | None] = {}
         vocabulary: set[str] = set()
         updates: list[dict[str, object]] = []
@@ -116,20 +122,36 @@ async def reindex(conn: asyncpg.Connection) -> int:
             if row["query"]:
                 text = row["ts"]
                 if text not in trees:
-                    trees[text] = match.required_terms(match.parse_tsquery(text)) if text else None
+                    trees[text] = match.required_terms(match.parse_tsquery(text), shares) if text else None
                 terms = trees[text]
             keys = match.alert_keys(terms=terms, remote=row["remote"], seniority=row["seniority"],
                                     employment_types=row["employment_types"], countries=row["countries"],
                                     regions=row["regions"], skills_any=row["skills_any"],
-                                    skills_all=row["skills_all"], sources=row["sources"])
+                                    skills_all=row["skills_all"], sources=row["sources"],
+                                    min_salary_usd=row["min_salary_usd"],
+                                    include_unknown_salary=row["include_unknown_salary"], shares=shares)
             vocabulary |= terms or frozenset()
             updates.append({"id": row["id"], "terms": sorted(terms) if terms is not None else None, "keys": keys})
         if not updates:
             return 0
+        if everything:  # the vocabulary is rebuilt: lexemes no alert uses any more cost every job a lookup
+            await conn.execute("DELETE FROM alert_terms")
         await conn.execute("INSERT INTO alert_terms (term) SELECT unnest($1::text[]) ON CONFLICT DO NOTHING",
                            sorted(vocabulary))
-        await conn.execute(_SET_INDEX, json.dumps(updates))
+        await conn.execute(_SET_INDEX, json.dumps(updates), everything)
     return len(updates)
+
+
+async def rekey(conn: asyncpg.Connection, *, days: int = 30) -> tuple[int, int]:
+    """Re-measure the token shares over the last `days` of jobs and re-key every alert by them.
+
+    Returns (tokens measured, alerts re-keyed); nothing is re-keyed when too few recent jobs exist
+    to measure. Run daily by the sweep and by `hirewire alerts reindex`.
+    """
+    tokens = await match.measure_token_shares(conn, days=days)
+    if not tokens:
+        return 0, 0
+    return tokens, await reindex(conn, everything=True)
 
 
 async def get(conn: asyncpg.Connection, alert_id: int) -> asyncpg.Record | None:

@@ -71,3 +71,26 @@ def test_subscribe_refusals_name_the_field(clean_db: str, cli_env: Callable[...,
     assert stop.returncode == 1 and stop.stderr.startswith("hirewire: query: has no searchable words")
     limit = hw(env, "alerts", "backfill", "1", "--limit", "5000")
     assert limit.returncode == 1 and "--limit" in limit.stderr
+
+
+async def test_reindex_measures_recent_jobs_and_rekeys_alerts(clean_db: str,
+                                                              cli_env: Callable[..., dict[str, str]]) -> None:
+    env = cli_env()
+    made = hw(env, "subscribe", "--email", "ada@example.org", "--query", "apis", "--seniority", "senior")
+    alert_id = made.stdout.split()[1]
+    few = hw(env, "alerts", "reindex")
+    assert few.returncode == 0, few.stderr
+    assert few.stdout.strip() == "too few jobs in the last 30 days to measure; alert keys left as they are"
+    conn = await asyncpg.connect(clean_db)
+    try:
+        await store(conn, *[listing() for _ in range(200)])
+        done = hw(env, "alerts", "reindex", "--days", "7")
+        assert done.returncode == 0, done.stderr
+        tokens = await conn.fetchval("SELECT count(*) FROM match_token_shares")
+        keys = await conn.fetchval("SELECT keys FROM alerts WHERE id = $1", int(alert_id))
+    finally:
+        await conn.close()
+    assert done.stdout.strip() == f"{tokens} token shares measured; 1 alerts re-keyed"
+    assert keys == ["t:api"]
+    refused = hw(env, "alerts", "reindex", "--days", "0")
+    assert (refused.returncode, refused.stderr.strip()) == (1, "hirewire: --days: must be between 1 and 365")

@@ -2,21 +2,25 @@
 
 Realistic listings (titles, companies, locations, salaries, descriptions of a few KB) are built
 from a seeded generator. Figures printed:
-  - end to end: normalise + dedup fingerprint + store (COPY → temp table → INSERT … ON CONFLICT)
-  - naive: one INSERT … ON CONFLICT per row (what a straightforward implementation does)
+  - end to end: normalise + dedup + store (COPY → temp table → INSERT … ON CONFLICT), in one
+    process, and in two processes on two sources at once (as two workers fetching two sources)
+  - store only: the same, with listings normalised beforehand
+  - naive: the same ingest one listing per call and transaction; a bare 6-column upsert per row
   - limit: a raw COPY of the same rows into a bare table
 and peak RSS per 10 batches, to show memory stays flat in the number of batches.
 
-usage: python bench/bench_ingest.py [N ...]      (default: 10000 100000)
+usage: python -m bench.bench_ingest [N ...]      (default: 10000 100000)
 """
 
 from __future__ import annotations
 
 import asyncio
+import multiprocessing
 import random
 import resource
 import sys
 import time
+from multiprocessing.synchronize import Event
 from pathlib import Path
 
 import asyncpg
@@ -61,7 +65,7 @@ def rss_mb() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
-async def end_to_end(url: str, raws: list[RawListing]) -> tuple[float, list[float]]:
+async def end_to_end(url: str, raws: list[RawListing], source: str = "bench") -> tuple[float, list[float]]:
     conn = await asyncpg.connect(url)
     memory = []
     try:
@@ -69,12 +73,43 @@ async def end_to_end(url: str, raws: list[RawListing]) -> tuple[float, list[floa
         for index in range(0, len(raws), BATCH):
             chunk = raws[index:index + BATCH]
             items = [Incoming(normalise(raw), raw=str(raw.raw).encode()) for raw in chunk]
-            await ingest(conn, "bench", items)
+            await ingest(conn, source, items)
             if (index // BATCH) % 10 == 9:
                 memory.append(rss_mb())
         return time.perf_counter() - started, memory
     finally:
         await conn.close()
+
+
+def _worker(url: str, source: str, n: int, start: int, go: Event) -> None:
+    """One process of the two-process run: build, normalise and store its own source's listings."""
+    rng = random.Random(n * 7 + start)
+    raws = [replace_source(make_raw(rng, start + i), source) for i in range(n)]
+    go.wait()
+    asyncio.run(end_to_end(url, raws, source=source))
+
+
+def replace_source(raw: RawListing, source: str) -> RawListing:
+    raw.source = source
+    return raw
+
+
+def two_processes(url: str, n: int) -> float:
+    """Wall time for two processes, each normalising and storing n/2 listings of its own source."""
+    context = multiprocessing.get_context("spawn")
+    go = context.Event()
+    half = n // 2
+    workers = [context.Process(target=_worker, args=(url, f"bench{k}", half, k * half, go)) for k in range(2)]
+    for worker in workers:
+        worker.start()
+    time.sleep(3 + n / 5000)  # let both build their listings before the clock starts
+    started = time.perf_counter()
+    go.set()
+    for worker in workers:
+        worker.join()
+        if worker.exitcode != 0:
+            raise RuntimeError(f"worker exited with {worker.exitcode}")
+    return time.perf_counter() - started
 
 
 async def store_only(url: str, items: list[Incoming]) -> float:
@@ -145,6 +180,8 @@ async def run(n: int) -> None:
     async with scratch_database() as url:
         e2e_s, memory = await end_to_end(url, raws)
     async with scratch_database() as url:
+        two_s = await asyncio.to_thread(two_processes, url, n)
+    async with scratch_database() as url:
         store_s = await store_only(url, items)
     async with scratch_database() as url:
         naive_s = await naive(url, items[:naive_n])
@@ -152,7 +189,9 @@ async def run(n: int) -> None:
         bare_s = await naive_upsert(url, items[:naive_n])
     async with scratch_database() as url:
         copy_s = await raw_copy(url, items)
-    rate = {"end to end (normalise + dedup + store)": n / e2e_s, "store only (hirewire ingest)": n / store_s,
+    rate = {"end to end (normalise + dedup + store)": n / e2e_s,
+            "end to end, 2 processes (2 sources at once)": n / two_s,
+            "store only (hirewire ingest)": n / store_s,
             "normalise only": n / normalise_s,
             f"naive: the same ingest row by row ({naive_n} rows)": naive_n / naive_s,
             f"bare 6-column upsert row by row ({naive_n} rows)": naive_n / bare_s,
@@ -162,8 +201,10 @@ async def run(n: int) -> None:
     for name, value in rate.items():
         print(f"  {name:45} {value:>9,.0f} listings/s")
     versus_copy = rate["store only (hirewire ingest)"] / rate["raw COPY into a bare table (limit)"]
+    naive_rate = naive_n / naive_s
     print(f"  store vs raw COPY: {versus_copy:.2f}×"
-          f"   store vs naive: {store_s and (n / store_s) / (naive_n / naive_s):.1f}×")
+          f"   store vs naive: {rate['store only (hirewire ingest)'] / naive_rate:.1f}×"
+          f"   end to end (2 processes) vs naive: {n / two_s / naive_rate:.1f}×")
     print("  peak RSS every 10 batches (MB): " + ", ".join(f"{m:.0f}" for m in memory))
 
 

@@ -184,15 +184,17 @@ def content_hash(listing: Listing) -> str:
 
 def _record(item: Incoming, near_job_id: int | None, fingerprint: str | None = None) -> tuple[object, ...]:
     listing = item.listing
+    encoded = _encoder.encode(listing)  # once, for both the content hash and the stored listing
     return (
-        listing.source, listing.external_id, item.scope, content_hash(listing), fingerprint or listing.fingerprint,
+        listing.source, listing.external_id, item.scope, hashlib.blake2b(encoded, digest_size=16).hexdigest(),
+        fingerprint or listing.fingerprint,
         dedup.company_key(listing.company), listing.title, listing.company, listing.url, listing.apply_url,
         listing.location_raw, _encoder.encode(listing.locations).decode(),
         sorted({loc.country for loc in listing.locations if loc.country}), listing.remote_regions,
         listing.remote, listing.employment_type, listing.seniority, listing.salary_min, listing.salary_max,
         listing.salary_currency, listing.salary_period, listing.salary_annual_min, listing.salary_annual_max,
         listing.skills, listing.description_text, listing.description_html, listing.posted_at,
-        listing.python_backend, _encoder.encode(listing).decode(),
+        listing.python_backend, encoded.decode(),
         zlib.compress(item.raw, 6) if item.raw is not None else None, near_job_id,
         _usd(listing.salary_annual_min, listing.salary_currency),
         _usd(listing.salary_annual_max, listing.salary_currency),
@@ -310,7 +312,9 @@ async def _ingest_once(conn: asyncpg.Connection, source: str, batch: list[Incomi
                        complete_scopes: Sequence[str], near_duplicates: bool) -> IngestResult:
     result = IngestResult()
     async with conn.transaction():
-        await conn.execute(_CREATE_INCOMING)
+        # A batch's rows carry whole descriptions: its sorts and hashes (DISTINCT ON, the joins) stay
+        # in memory with this, rather than spilling to temporary files at the default 4 MB.
+        await conn.execute(f"SET LOCAL work_mem = '64MB'; {_CREATE_INCOMING}")
         decisions = await _decide_duplicates(conn, batch) if near_duplicates else _Decisions()
         near = decisions.near
         records = [_record(item, near.get(i), decisions.fingerprint.get(i)) for i, item in enumerate(batch)]

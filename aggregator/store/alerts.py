@@ -97,12 +97,12 @@ UPDATE alerts a
 SET terms = x.terms, keys = x.keys,
     query_ts = CASE WHEN a.query = '' THEN NULL ELSE websearch_to_tsquery('english', a.query) END
 FROM jsonb_to_recordset($1::text::jsonb) AS x(id bigint, terms text[], keys text[])
-WHERE a.id = x.id AND (a.keys IS NULL OR $2)
+WHERE a.id = x.id AND (a.keys IS NULL OR ($2 AND (a.keys, a.terms) IS DISTINCT FROM (x.keys, x.terms)))
 """
 
 
 async def reindex(conn: asyncpg.Connection, *, everything: bool = False) -> int:
-    """Build the match index of every alert saved without one (or of all alerts); returns how many.
+    """Build the match index of every alert saved without one (or of all alerts); returns how many changed.
 
     Set-based, for alerts written by an older version or loaded in bulk (COPY with NULL keys), and
     for re-keying every alert after the token shares were re-measured: one statement normalises
@@ -138,8 +138,9 @@ async def reindex(conn: asyncpg.Connection, *, everything: bool = False) -> int:
             await conn.execute("DELETE FROM alert_terms")
         await conn.execute("INSERT INTO alert_terms (term) SELECT unnest($1::text[]) ON CONFLICT DO NOTHING",
                            sorted(vocabulary))
-        await conn.execute(_SET_INDEX, json.dumps(updates), everything)
-    return len(updates)
+        status = await conn.execute(_SET_INDEX, json.dumps(updates), everything)
+    # Re-keying leaves alerts whose keys came out the same untouched (no dead row for nothing).
+    return int(status.split()[-1])
 
 
 async def rekey(conn: asyncpg.Connection, *, days: int = 30) -> tuple[int, int]:

@@ -469,6 +469,7 @@ async def run(args: argparse.Namespace) -> None:
                       f"{n_jobs / elapsed:>8.0f} {extrapolated:>18.1f} {extrapolated / elapsed:>8.0f}x")
         await pool.close()
         print("SQL results equal the naive loop's on the sample for every row above.")
+        await write_limit(conn)
         if args.explain:
             await reset(conn, job_ids)
             print(await match.explain(conn, job_ids))
@@ -478,6 +479,21 @@ async def run(args: argparse.Namespace) -> None:
         await admin.close()
         for servers in stack:
             servers.stop()
+
+
+async def write_limit(conn: asyncpg.Connection) -> None:
+    """The limit: writing the last run's delivery rows alone, with no matching work at all."""
+    rows = await conn.fetchval("SELECT count(*) FROM deliveries")
+    await conn.execute("CREATE TABLE bare_rows (alert_id bigint, job_id bigint, destination text)")
+    await conn.execute("CREATE TABLE same_rows (LIKE deliveries INCLUDING ALL)")
+    for table, what in (("bare_rows", "a bare table (no index)"),
+                        ("same_rows", "a copy of deliveries (same columns and indexes)")):
+        started = time.perf_counter()
+        await conn.execute(f"INSERT INTO {table} (alert_id, job_id, destination) "
+                           "SELECT alert_id, job_id, destination FROM deliveries ORDER BY job_id, destination")
+        elapsed = time.perf_counter() - started
+        print(f"limit: INSERT … SELECT of those {rows:,} rows into {what}: {elapsed:.2f} s ({rows / elapsed:,.0f}/s)")
+    await conn.execute("DROP TABLE bare_rows, same_rows")
 
 
 async def reset(conn: asyncpg.Connection, batch: list[int]) -> None:

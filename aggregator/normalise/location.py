@@ -19,6 +19,8 @@ from __future__ import annotations
 import re
 import string
 from dataclasses import dataclass, field
+from functools import lru_cache
+from typing import NamedTuple
 
 from aggregator.model import Location
 from aggregator.normalise import places as known
@@ -114,23 +116,39 @@ _MAX_TEXT = 2_000
 def parse_location(location_raw: str | None, *, places: list[dict[str, str | None]] | None = None,
                    remote: bool | str | None = None, title: str = "") -> Where:
     """Where a job is and who may apply, from structured places, free text and the title."""
-    text = location_raw[:_MAX_TEXT] if isinstance(location_raw, str) else ""
-    low, high, text = extract_window(text)
-    where = Where(utc_offset_min=low, utc_offset_max=high)
-    from_text = _mode_from_text(text)
-    where.remote = _mode_from_hint(remote, from_text) or from_text or _mode_from_title(title)
+    read = _read_text(location_raw[:_MAX_TEXT] if isinstance(location_raw, str) else "")
+    where = Where(utc_offset_min=read.utc_offset_min, utc_offset_max=read.utc_offset_max)
+    where.remote = _mode_from_hint(remote, read.mode) or read.mode or _mode_from_title(title)
 
     found: list[Location] = []
     for place in places or []:
         location = _structured_place(place)
         if location is not None:
             found.append(location)
-    parsed, areas = _parse_text(text)
-    found.extend(parsed)
+    found.extend(read.locations)
     where.locations = _dedup(found)
     if where.remote != "onsite":
-        where.remote_regions = list(dict.fromkeys(areas))
+        where.remote_regions = list(dict.fromkeys(read.areas))
     return where
+
+
+class _Reading(NamedTuple):
+    """What a location text says on its own, before the structured hints and the title are weighed."""
+
+    utc_offset_min: float | None
+    utc_offset_max: float | None
+    mode: str | None
+    locations: tuple[Location, ...]  # `Location` is frozen: safe to share between listings
+    areas: tuple[str, ...]
+
+
+@lru_cache(maxsize=4096)
+def _read_text(text: str) -> _Reading:
+    """The reading of a location text. Cached: a board's listings repeat a few texts ("Remote", "Berlin,
+    Germany"), and reading one takes a dozen regexes and table lookups."""
+    low, high, text = extract_window(text)
+    parsed, areas = _parse_text(text)
+    return _Reading(low, high, _mode_from_text(text), tuple(parsed), tuple(areas))
 
 
 # -- remote mode -------------------------------------------------------------------------------

@@ -12,15 +12,16 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from itertools import compress, count
 from typing import NamedTuple
 
 from aggregator.normalise.skills_taxonomy import SKILLS, Rule, Skill
 
 __all__ = ["extract_skills"]
 
-#: A word with the separator before it. `.js`/`.NET` keep their dot and `C++`/`C#` their marks, so
-#: "Node.js" and "C/C++" are read the same way in the text and in the taxonomy.
-_TOKEN = re.compile(r"(\W*?)(\.?\w+(?:(?:\+\+|#)(?!\w))?)")
+#: A word. `.js`/`.NET` keep their dot and `C++`/`C#` their marks, so "Node.js" and "C/C++" are read
+#: the same way in the text and in the taxonomy. Captured, so that `split` returns the separators too.
+_WORD = re.compile(r"(\.?\w+(?:(?:\+\+|#)(?!\w))?)")
 
 #: Separator characters that may sit inside a multi-word name ("CI/CD", "scikit-learn", "ASP.NET").
 _JOINERS = frozenset({".", "-", "/"})
@@ -42,10 +43,22 @@ _LETTER_LABELS = frozenset({
 _WINDOW = 5
 
 
+def _tokens(text: str) -> tuple[list[str], list[str]]:
+    """The words of a text and, at the same index, the separator before each one.
+
+    One `split` in C: it alternates separator, word, ..., separator, and the last separator (after the
+    last word) is never needed.
+    """
+    parts = _WORD.split(text)
+    return parts[0:-1:2], parts[1::2]
+
+
 class _Entry(NamedTuple):
     skill: Skill
     #: True when the key came from a guarded form: it needs its rule checked.
     guarded: bool
+    #: The skill's name and the names it implies: what a match adds to the result.
+    names: frozenset[str]
 
 
 @dataclass(frozen=True, slots=True)
@@ -53,7 +66,9 @@ class _Table:
     entries: dict[str, _Entry]
     #: Lower-case first words of every key, to skip most words with one set lookup.
     starts: frozenset[str]
-    longest: int
+    #: Keys of one or more words that begin a longer key ("google", "google cloud"): a match is only
+    #: extended word by word while it is one of these, so most words cost one dict lookup.
+    prefixes: frozenset[str]
 
 
 def _gap_key(gap: str) -> str | None:
@@ -68,32 +83,33 @@ def _gap_key(gap: str) -> str | None:
     return None
 
 
-def _key_of(phrase: str) -> tuple[str, str, int]:
-    """The lookup key of a taxonomy phrase, its first word and its number of words, read as text is read."""
-    tokens = _TOKEN.findall(phrase)
-    first = tokens[0][1].lower()
-    key = first
-    for gap, word in tokens[1:]:
+def _key_of(phrase: str) -> list[str]:
+    """The lookup keys of a taxonomy phrase's first one, two, ... words (the last is the phrase's own
+    key), read as text is read."""
+    gaps, words = _tokens(phrase)
+    keys = [words[0].lower()]
+    for gap, word in zip(gaps[1:], words[1:], strict=True):
         joiner = _gap_key(gap)
-        key += (" " if joiner is None else joiner) + word.lower()
-    return key, first, len(tokens)
+        keys.append(keys[-1] + (" " if joiner is None else joiner) + word.lower())
+    return keys
 
 
 def _build(skills: tuple[Skill, ...]) -> _Table:
     entries: dict[str, _Entry] = {}
     starts: set[str] = set()
-    longest = 1
+    prefixes: set[str] = set()
     for skill in skills:
         ambiguous = {form.lower() for form in skill.forms}
         safe = [skill.name, *skill.aliases] if skill.name.lower() not in ambiguous else list(skill.aliases)
+        names = frozenset({skill.name, *skill.implies})
         for phrase, guarded in [(p, False) for p in safe] + [(f, True) for f in skill.forms]:
-            key, first, length = _key_of(phrase)
+            *heads, key = _key_of(phrase)
             # An unambiguous alias outranks a guarded form with the same key.
             if key not in entries or entries[key].guarded:
-                entries[key] = _Entry(skill, guarded)
-            starts.add(first)
-            longest = max(longest, length)
-    return _Table(entries, frozenset(starts), longest)
+                entries[key] = _Entry(skill, guarded, names)
+            starts.add(heads[0] if heads else key)
+            prefixes.update(heads)
+    return _Table(entries, frozenset(starts), frozenset(prefixes))
 
 
 _TABLE = _build(SKILLS)
@@ -124,50 +140,60 @@ def _is_sentence_start(gaps: list[str], index: int) -> bool:
 
 
 class _Scan:
-    """The words of one text and the candidate skills found in them."""
+    """The words of one text and the skills found in them.
+
+    `find` adds the names of matches that need no further check to `found` and keeps guarded forms in
+    running text in `pending`, to be checked with `accepts` once every match is known (a guarded form
+    is accepted by the matches around it).
+    """
 
     def __init__(self, text: str) -> None:
-        tokens = _TOKEN.findall(text)
-        self.gaps = [gap for gap, _ in tokens]
-        self.words = [word for _, word in tokens]
-        self.lows = [word.lower() for word in self.words]
-        self.hits: list[_Hit] = []
-        self.by_start: dict[int, _Hit] = {}
-        self.by_end: dict[int, _Hit] = {}
+        self.gaps, self.words = _tokens(text)
+        self.lows = list(map(str.lower, self.words))
+        self.found: set[str] = set()
+        self.pending: list[_Hit] = []
+        #: Indexes of the first and of the last word of every match, for `_neighbour`.
+        self.starts_at: set[int] = set()
+        self.ends_at: set[int] = set()
 
     def find(self, table: _Table, *, trusted: bool) -> None:
         lows, words = self.lows, self.words
-        count = len(lows)
-        index = 0
-        while index < count:
-            if lows[index] not in table.starts:
-                index += 1
+        # Only the few words that can start a key are looked at; the index filter runs in C.
+        candidates = compress(count(), map(table.starts.__contains__, lows))
+        resume = 0  # the first word after the last match: matches do not overlap
+        for index in candidates:
+            if index < resume:
                 continue
-            hit = self._longest(table, index, count)
-            if hit is None:
-                index += 1
+            low = lows[index]
+            end, entry = self._longest(table, index) if low in table.prefixes else (index, table.entries.get(low))
+            if entry is None:
                 continue
+            checked = not trusted and entry.guarded
             # A guarded form counts only in the exact case the taxonomy gives it (tags excepted).
-            if trusted or not hit.entry.guarded or words[index] in hit.entry.skill.forms:
-                self.hits.append(hit)
-                self.by_start[hit.start] = hit
-                self.by_end[hit.end] = hit
-            index = hit.end + 1
+            if not checked or words[index] in entry.skill.forms:
+                self.starts_at.add(index)
+                self.ends_at.add(end)
+                if checked:
+                    self.pending.append(_Hit(index, end, entry))
+                else:
+                    self.found |= entry.names
+            resume = end + 1
 
-    def _longest(self, table: _Table, index: int, count: int) -> _Hit | None:
+    def _longest(self, table: _Table, index: int) -> tuple[int, _Entry | None]:
+        """The last word and the entry of the longest key at word `index` (None when there is none),
+        extended one word at a time while the key so far starts a longer one."""
         key = self.lows[index]
-        best: _Hit | None = None
-        entry = table.entries.get(key)
-        if entry:
-            best = _Hit(index, index, entry)
-        for end in range(index + 1, min(index + table.longest, count)):
+        best = (index, table.entries.get(key))
+        end = index + 1
+        while key in table.prefixes and end < len(self.lows):
             joiner = _gap_key(self.gaps[end])
             if joiner is None:
                 break
             key += joiner + self.lows[end]
             entry = table.entries.get(key)
             if entry:
-                best = _Hit(index, end, entry)
+                best = (end, entry)
+            end += 1
         return best
 
     def _neighbour(self, index: int, step: int) -> bool:
@@ -176,7 +202,7 @@ class _Scan:
             later = max(a, b)
             return self.gaps[later] if min(a, b) >= 0 and later < len(self.gaps) else ""
 
-        lookup = self.by_end if step < 0 else self.by_start
+        lookup = self.ends_at if step < 0 else self.starts_at
         nxt = index + step
         if not _is_list_gap(gap_between(index, nxt)):
             return False
@@ -225,15 +251,11 @@ class _Scan:
 
 def _from_text(text: str, *, trusted: bool) -> set[str]:
     scan = _Scan(text)
-    if _TABLE.starts.isdisjoint(scan.lows):
-        return set()
     scan.find(_TABLE, trusted=trusted)
-    found: set[str] = set()
-    for hit in scan.hits:
-        if trusted or not hit.entry.guarded or scan.accepts(hit):
-            found.add(hit.entry.skill.name)
-            found.update(hit.entry.skill.implies)
-    return found
+    for hit in scan.pending:
+        if scan.accepts(hit):
+            scan.found |= hit.entry.names
+    return scan.found
 
 
 def extract_skills(title: str, tags: list[str], text: str) -> list[str]:

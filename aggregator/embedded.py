@@ -21,7 +21,7 @@ from pathlib import Path
 
 from aggregator.errors import ConfigError
 
-__all__ = ["EmbeddedServers"]
+__all__ = ["EmbeddedServers", "free_port"]
 
 
 def _alive(pid: int) -> bool:
@@ -34,7 +34,8 @@ def _alive(pid: int) -> bool:
     return True
 
 
-def _free_port() -> int:
+def free_port() -> int:
+    """A port nothing listens on now, on loopback (for a server that cannot bind port 0 itself)."""
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         port: int = probe.getsockname()[1]
@@ -117,7 +118,7 @@ class EmbeddedServers:
             pid, port = state.get("pid"), state.get("port")
             users = [u for u in state.get("users", []) if isinstance(u, int) and _alive(u)]  # type: ignore[attr-defined]
             if not (isinstance(pid, int) and isinstance(port, int) and _alive(pid) and _answers(port)):
-                port = _free_port()
+                port = free_port()
                 process = subprocess.Popen(
                     [binary, "--port", str(port), "--bind", "127.0.0.1", "--dir", str(self._redis_dir),
                      "--save", "", "--appendonly", "no", "--logfile", str(self._redis_dir / "redis.log"),

@@ -14,7 +14,6 @@ import argparse
 import asyncio
 import multiprocessing
 import os
-import socket
 import sys
 import time
 import uuid
@@ -27,6 +26,7 @@ from aiohttp import web
 from redis.exceptions import RedisError
 
 from aggregator.config import FetchSettings
+from aggregator.embedded import free_port
 from scrapers.fetch import Fetcher, Policy
 
 BODY = b'{"jobs": [' + b", ".join([b'{"id": 1, "title": "Python engineer"}'] * 50) + b"]}"
@@ -39,12 +39,6 @@ def serve(port: int) -> None:
     app = web.Application()
     app.router.add_get("/jobs", handler)
     web.run_app(app, host="127.0.0.1", port=port, print=None, access_log=None)
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
 
 
 async def wait_for(port: int) -> None:

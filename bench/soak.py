@@ -17,7 +17,6 @@ import json
 import os
 import shutil
 import signal
-import socket
 import statistics
 import subprocess
 import sys
@@ -35,7 +34,7 @@ import redis.asyncio as aioredis
 from aiohttp import web
 
 from aggregator.alerts import parse_alert
-from aggregator.embedded import EmbeddedServers
+from aggregator.embedded import EmbeddedServers, free_port
 from aggregator.store import alerts as store_alerts
 from aggregator.store import db as store_db
 from scrapers import sources as registry
@@ -46,13 +45,6 @@ ROOT = Path(__file__).resolve().parents[1]
 #: Each listing carries topic n % TOPICS; alert i asks for topic i, so about ALERTS/TOPICS of them match.
 TOPICS = 600
 WINDOW = 3000  # the feed shows the newest WINDOW listings, like a real "latest jobs" endpoint
-
-
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port: int = probe.getsockname()[1]
-        return port
 
 
 def _job(n: int) -> dict[str, Any]:
@@ -96,7 +88,7 @@ class Receiver:
 async def _serve(app: web.Application) -> tuple[web.AppRunner, str]:
     runner = web.AppRunner(app, access_log=None)
     await runner.setup()
-    port = _free_port()
+    port = free_port()
     await web.TCPSite(runner, "127.0.0.1", port).start()
     return runner, f"http://127.0.0.1:{port}"
 
@@ -136,7 +128,7 @@ async def _soak(args: argparse.Namespace, database_url: str, redis_url: str, wor
                 "HIREWIRE_CONFIG": str(_config(workdir / "soak.toml", f"{feed_base}/jobs")),
                 "HIREWIRE_SECRET_KEY": "soak", "HIREWIRE_ALLOW_PRIVATE_DESTINATIONS": "true",
                 "HIREWIRE_WEBHOOK_RATE": "1000", "HIREWIRE_WEBHOOK_CONCURRENCY": "16",
-                "HIREWIRE_API_PORT": str(_free_port()), "HIREWIRE_LOG_FORMAT": "json"})
+                "HIREWIRE_API_PORT": str(free_port()), "HIREWIRE_LOG_FORMAT": "json"})
     log = (workdir / "run.log").open("wb")
     process = subprocess.Popen([sys.executable, "-m", "aggregator", "run"], env=env, cwd=ROOT,
                                stdout=log, stderr=subprocess.STDOUT)

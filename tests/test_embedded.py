@@ -6,7 +6,6 @@ import json
 import os
 import shutil
 import signal
-import socket
 import subprocess
 import sys
 import tempfile
@@ -16,14 +15,8 @@ from pathlib import Path
 
 import pytest
 
+from aggregator.embedded import free_port
 from tests.conftest import write_config
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port: int = s.getsockname()[1]
-        return port
 
 
 def _wait_healthy(url: str, process: subprocess.Popen[bytes], timeout: float = 120) -> dict[str, object]:
@@ -54,7 +47,7 @@ def test_run_starts_and_stops_private_servers(tmp_path: Path, stop_signal: signa
     # Outside pytest's own temporary tree, whose top folder pytest keeps private (0700) on every
     # session start: the embedded PostgreSQL runs as an unprivileged user when started by root.
     data = Path(tempfile.mkdtemp(prefix="hirewire-embedded-")) / "data"
-    port = _free_port()
+    port = free_port()
     env = {k: v for k, v in os.environ.items() if not k.startswith("HIREWIRE_")}
     env.update({"HIREWIRE_DATA_DIR": str(data), "HIREWIRE_API_PORT": str(port), "HIREWIRE_LOG_FORMAT": "json",
                 "HIREWIRE_CONFIG": str(write_config(tmp_path / "c.toml"))})

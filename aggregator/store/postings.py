@@ -292,16 +292,15 @@ async def ingest(conn: asyncpg.Connection, source: str, items: Sequence[Incoming
     for item in items:  # the last occurrence of an external id in a batch wins
         unique[item.listing.external_id] = item
     batch = list(unique.values())
-    for attempt in range(1, _ATTEMPTS + 1):
+    for _ in range(_ATTEMPTS - 1):
         try:
             return await _ingest_once(conn, source, batch, complete_scopes, near_duplicates)
         except asyncpg.DeadlockDetectedError:
             # Overlapping batches lock shared jobs in the orders their statements meet them (by
-            # fingerprint when inserting, by position when touching); PostgreSQL breaks the rare
-            # cycle by aborting one transaction, which then simply runs again.
-            if attempt == _ATTEMPTS:
-                raise
-    raise AssertionError("unreachable")
+            # fingerprint when inserting, by id when touching); PostgreSQL breaks the rare cycle by
+            # aborting one transaction, which then simply runs again.
+            continue
+    return await _ingest_once(conn, source, batch, complete_scopes, near_duplicates)
 
 
 #: How many times a batch is tried when PostgreSQL picks it as a deadlock victim.

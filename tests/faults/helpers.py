@@ -10,13 +10,13 @@ import asyncio
 import json
 import os
 import signal
-import socket
 import subprocess
 import sys
 from collections.abc import Awaitable, Callable
 from pathlib import Path
 from typing import IO, Any
 
+from aggregator.embedded import free_port
 from tests.conftest import ROOT
 
 __all__ = ["company", "free_port", "remotive_feed", "remotive_job", "start_hirewire", "stop", "wait_for"]
@@ -48,13 +48,6 @@ def remotive_job(n: int, tag: str = "f") -> dict[str, Any]:
 
 def remotive_feed(ids: range, tag: str = "f") -> bytes:
     return json.dumps({"job-count": len(ids), "jobs": [remotive_job(n, tag) for n in ids]}).encode()
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port: int = probe.getsockname()[1]
-        return port
 
 
 def start_hirewire(role: str, env: dict[str, str], log: Path, *extra: str) -> subprocess.Popen[bytes]:

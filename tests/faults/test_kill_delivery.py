@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import asyncio
 import os
-import socket
 import threading
 import time
 from collections import Counter
@@ -62,9 +61,7 @@ class SlowMailbox:
 @pytest.fixture
 def mailbox() -> Iterator[tuple[str, SlowMailbox]]:
     box = SlowMailbox()
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
+    port = free_port()
     controller = Controller(box, hostname="127.0.0.1", port=port)
     controller.start()
     try:

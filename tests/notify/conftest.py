@@ -5,7 +5,6 @@ from __future__ import annotations
 import asyncio
 import email
 import email.policy
-import socket
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from email.message import EmailMessage
@@ -16,6 +15,7 @@ import pytest
 from aiosmtpd.controller import Controller
 from aiosmtpd.smtp import SMTP, Envelope, Session
 
+from aggregator.embedded import free_port
 from aggregator.runtime import Runtime
 from workers.notify import DeliveryPolicy
 
@@ -53,10 +53,7 @@ class MailSink:
 def smtp_server() -> Iterator[tuple[str, MailSink]]:
     """An SMTP server on loopback; yields (smtp URL, sink)."""
     sink = MailSink()
-    with socket.socket() as probe:  # aiosmtpd's Controller cannot bind port 0 itself
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
-    controller = Controller(sink, hostname="127.0.0.1", port=port)
+    controller = Controller(sink, hostname="127.0.0.1", port=free_port())
     controller.start()
     try:
         yield f"smtp://127.0.0.1:{controller.port}", sink

@@ -12,7 +12,6 @@ import email.policy
 import io
 import logging
 import shutil
-import socket
 import ssl
 import subprocess
 from collections.abc import Callable, Iterator
@@ -27,9 +26,10 @@ from aiosmtpd.controller import Controller
 from aiosmtpd.smtp import SMTP, AuthResult, Envelope, LoginPassword, Session
 
 from aggregator import logs
+from aggregator.embedded import free_port
 from aggregator.runtime import Runtime, connect
 from tests.notify.conftest import FAST, add_alert, add_delivery, add_job, delivery, wait_until
-from workers.notify import Notifier
+from workers.notify import Notifier, Outcome
 
 # The implicit-TLS and plain servers require AUTH without aiosmtpd's STARTTLS-only notion of TLS (see below).
 pytestmark = pytest.mark.filterwarnings("ignore:Requiring AUTH while not requiring TLS:UserWarning")
@@ -141,13 +141,6 @@ class SecureSink:
         return "250 OK"
 
 
-def _free_port() -> int:
-    with socket.socket() as probe:  # aiosmtpd's Controller cannot bind port 0 itself
-        probe.bind(("127.0.0.1", 0))
-        port: int = probe.getsockname()[1]
-    return port
-
-
 StartServer = Callable[..., tuple[int, SecureSink]]
 
 
@@ -161,16 +154,16 @@ def smtp_tls_server(pki: Pki) -> Iterator[StartServer]:
         sink = SecureSink()
         common: dict[str, Any] = {"authenticator": sink.authenticate, "auth_required": True}
         if mode == "starttls":
-            controller = Controller(sink, hostname="127.0.0.1", port=_free_port(), tls_context=pki.server_context(),
+            controller = Controller(sink, hostname="127.0.0.1", port=free_port(), tls_context=pki.server_context(),
                                     require_starttls=True, auth_require_tls=True,
                                     auth_exclude_mechanism=["PLAIN"], **common)
         elif mode == "implicit":
             # aiosmtpd only knows about STARTTLS: on an implicit-TLS socket `auth_require_tls` would hide AUTH.
             # The socket is TLS from the first byte; `auth_in_clear` checks it per AUTH command anyway.
-            controller = Controller(sink, hostname="127.0.0.1", port=_free_port(), ssl_context=pki.server_context(),
+            controller = Controller(sink, hostname="127.0.0.1", port=free_port(), ssl_context=pki.server_context(),
                                     auth_require_tls=False, **common)
         elif mode == "plain":
-            controller = Controller(sink, hostname="127.0.0.1", port=_free_port(), auth_require_tls=False, **common)
+            controller = Controller(sink, hostname="127.0.0.1", port=free_port(), auth_require_tls=False, **common)
         else:
             raise ValueError(mode)
         controller.start()
@@ -203,6 +196,15 @@ def log_output() -> Iterator[io.StringIO]:
 def _url(scheme: str, port: int, cafile: Path, *, password: str = PASSWORD, starttls: bool = False) -> str:
     query = ("starttls=true&" if starttls else "") + f"cafile={quote(str(cafile), safe='/')}"
     return f"{scheme}://{USER}:{quote(password, safe='')}@127.0.0.1:{port}?{query}"
+
+
+async def _deliver(rt: Runtime, delivery_id: int) -> Outcome:
+    """One delivery attempt by a fresh notifier, closed afterwards (its SMTP connection with it)."""
+    notifier = Notifier(rt, FAST)
+    try:
+        return await notifier.deliver(delivery_id)
+    finally:
+        await notifier.aclose()
 
 
 async def _queue(rt: Runtime, recipients: list[str], title: str) -> list[int]:
@@ -257,11 +259,7 @@ async def test_wrong_password_fails_the_delivery_and_sends_nothing(
     port, sink = smtp_tls_server("starttls")
     async with connect(with_smtp(_url("smtp", port, pki.ca, password=WRONG_PASSWORD, starttls=True))) as rt:
         (did,) = await _queue(rt, ["ada@example.org"], "Password Tester")
-        notifier = Notifier(rt, FAST)
-        try:
-            outcome = await notifier.deliver(did)
-        finally:
-            await notifier.aclose()
+        outcome = await _deliver(rt, did)
         row = await delivery(rt, did)
 
     assert outcome.state in ("failed", "dead")
@@ -281,11 +279,7 @@ async def test_certificate_from_another_ca_is_refused_before_auth(
     port, sink = smtp_tls_server(mode)
     async with connect(with_smtp(_url(scheme, port, pki.other_ca, starttls=mode == "starttls"))) as rt:
         (did,) = await _queue(rt, ["ada@example.org"], "Certificate Tester")
-        notifier = Notifier(rt, FAST)
-        try:
-            outcome = await notifier.deliver(did)
-        finally:
-            await notifier.aclose()
+        outcome = await _deliver(rt, did)
         row = await delivery(rt, did)
 
     assert outcome.state == "failed" and row["state"] == "failed"
@@ -301,11 +295,7 @@ async def test_starttls_requested_but_not_offered_is_refused(
     port, sink = smtp_tls_server("plain")
     async with connect(with_smtp(_url("smtp", port, pki.ca, starttls=True))) as rt:
         (did,) = await _queue(rt, ["ada@example.org"], "Downgrade Tester")
-        notifier = Notifier(rt, FAST)
-        try:
-            outcome = await notifier.deliver(did)
-        finally:
-            await notifier.aclose()
+        outcome = await _deliver(rt, did)
         row = await delivery(rt, did)
 
     assert outcome.state == "failed" and "STARTTLS" in row["last_error"]

@@ -88,7 +88,10 @@ CREATE TABLE IF NOT EXISTS jobs (
     matched_at         timestamptz,
     -- The near-duplicate decision's view of this job (aggregator.dedup.Candidate, msgpack), kept so
     -- it isn't recomputed for every new posting of the same company; NULL: compute when needed.
-    dedup_candidate    bytea
+    dedup_candidate    bytea,
+    -- The comparable title (aggregator.dedup.title_key): the near-duplicate prefilter compares these
+    -- before reading any candidate. NULL (jobs stored before it existed): computed when read.
+    title_key          text
 );
 CREATE UNIQUE INDEX IF NOT EXISTS jobs_fingerprint ON jobs (fingerprint);
 CREATE INDEX IF NOT EXISTS jobs_company_key_open ON jobs (company_key) WHERE closed_at IS NULL;

@@ -40,6 +40,7 @@ __all__ = [
     "fingerprint",
     "is_same_job",
     "make_candidate",
+    "may_be_same_job",
     "similarity",
     "title_key",
 ]
@@ -346,11 +347,16 @@ def _employment(stated: str | None, words: Sequence[str]) -> str | None:
 def make_candidate(
     *, title: str, company: str | None, remote: str | None = None, countries: Iterable[str] = (),
     cities: Iterable[str] = (), description: str | None = None, employment_type: str | None = None,
+    with_sketch: bool = True,
 ) -> Candidate:
-    """A candidate from plain values (what the storage layer reads back from a job row)."""
+    """A candidate from plain values (what the storage layer reads back from a job row).
+
+    `with_sketch=False` leaves the description out (no sketch, 0 shingles): enough for
+    `may_be_same_job`, at a fraction of the cost.
+    """
     key = title_key(title)
     words = key.split()
-    sketch, shingles = _shingle_sketch(description)
+    sketch, shingles = _shingle_sketch(description) if with_sketch else ((), 0)
     return Candidate(
         company=company_key(company),
         title=key,
@@ -367,9 +373,10 @@ def make_candidate(
     )
 
 
-def candidate(listing: Listing) -> Candidate:
+def candidate(listing: Listing, *, with_sketch: bool = True) -> Candidate:
     """The candidate of a normalised listing."""
     return make_candidate(
+        with_sketch=with_sketch,
         title=listing.title,
         company=listing.company,
         remote=listing.remote,
@@ -536,6 +543,23 @@ def is_same_job(a: Candidate, b: Candidate) -> bool:
     # Engineer", "… , Payments" added, "Acme" vs "Acme Analytics") needs a near-identical text.
     minimum = 2 if company == 1 or one_sided else 1
     return tier >= minimum and support >= _DESC_RESCUE
+
+
+def may_be_same_job(a: Candidate, b: Candidate) -> bool:
+    """Whether `is_same_job(a, b)` can hold, whatever the descriptions say.
+
+    Everything `is_same_job` checks except the description sketches, so a candidate built without
+    one is enough to rule most pairs out before its sketch (the costly part) is computed.
+    """
+    if msgspec.structs.replace(a, sketch=(), shingles=0) == msgspec.structs.replace(b, sketch=(), shingles=0):
+        return True
+    company = _company_tier(a, b)
+    if company == 0 or not _locations_compatible(a, b):
+        return False
+    compatible, one_sided = _roles_compatible(a, b)
+    if not compatible:
+        return False
+    return _title_tier(a, b) >= (2 if company == 1 or one_sided else 1)
 
 
 def find_duplicate(new: Candidate, existing: Iterable[tuple[int, Candidate]]) -> int | None:

@@ -10,6 +10,7 @@ produces commit together; new job ids are returned for matching after commit.
 from __future__ import annotations
 
 import contextlib
+import functools
 import hashlib
 import zlib
 from collections.abc import Sequence
@@ -53,7 +54,7 @@ _COLUMNS = [
     "apply_url", "location_raw", "locations", "countries", "remote_regions", "remote", "employment_type",
     "seniority", "salary_min", "salary_max", "salary_currency", "salary_period", "salary_annual_min",
     "salary_annual_max", "skills", "description_text", "description_html", "posted_at", "python_backend",
-    "listing", "raw", "near_job_id", "salary_usd_min", "salary_usd_max",
+    "listing", "raw", "near_job_id", "salary_usd_min", "salary_usd_max", "title_key", "dedup_candidate",
 ]
 
 _CREATE_INCOMING = """
@@ -64,7 +65,8 @@ CREATE TEMP TABLE IF NOT EXISTS incoming (
     salary_min double precision, salary_max double precision, salary_currency text, salary_period text,
     salary_annual_min double precision, salary_annual_max double precision, skills text[],
     description_text text, description_html text, posted_at timestamptz, python_backend boolean,
-    listing text, raw bytea, near_job_id bigint, salary_usd_min double precision, salary_usd_max double precision
+    listing text, raw bytea, near_job_id bigint, salary_usd_min double precision, salary_usd_max double precision,
+    title_key text, dedup_candidate bytea
 ) ON COMMIT DELETE ROWS
 """
 
@@ -98,7 +100,7 @@ SET title = i.title, company = i.company, url = i.url, apply_url = i.apply_url,
     salary_usd_min = i.salary_usd_min, salary_usd_max = i.salary_usd_max,
     description_text = i.description_text, description_html = i.description_html,
     posted_at = coalesce(i.posted_at, j.posted_at), python_backend = i.python_backend,
-    search = {search}, dedup_candidate = NULL
+    search = {search}, title_key = i.title_key, dedup_candidate = i.dedup_candidate
 FROM postings p JOIN incoming i ON p.source = i.source AND p.external_id = i.external_id
 WHERE p.id = ANY($1::bigint[]) AND j.id = p.job_id AND j.source = p.source
 """
@@ -120,13 +122,14 @@ INSERT INTO jobs (fingerprint, company_key, title, company, url, apply_url, loca
                   countries, remote_regions, remote, employment_type, seniority, salary_min, salary_max,
                   salary_currency, salary_period, salary_annual_min, salary_annual_max, skills,
                   description_text, description_html, posted_at, python_backend, source, search,
-                  salary_usd_min, salary_usd_max)
+                  salary_usd_min, salary_usd_max, title_key, dedup_candidate)
 SELECT DISTINCT ON (i.fingerprint)
        i.fingerprint, i.company_key, i.title, i.company, i.url, i.apply_url, i.location_raw,
        i.locations::jsonb, i.countries, i.remote_regions, i.remote, i.employment_type, i.seniority,
        i.salary_min, i.salary_max, i.salary_currency, i.salary_period, i.salary_annual_min,
        i.salary_annual_max, i.skills, i.description_text, i.description_html, i.posted_at,
-       i.python_backend, i.source, {_SEARCH}, i.salary_usd_min, i.salary_usd_max
+       i.python_backend, i.source, {_SEARCH}, i.salary_usd_min, i.salary_usd_max, i.title_key,
+       i.dedup_candidate
 FROM incoming i
 WHERE i.near_job_id IS NULL
   AND NOT EXISTS (SELECT 1 FROM postings p WHERE p.source = i.source AND p.external_id = i.external_id)
@@ -166,10 +169,18 @@ WHERE j.id = ANY($1::bigint[]) AND j.closed_at IS NULL
   AND NOT EXISTS (SELECT 1 FROM postings p WHERE p.job_id = j.id AND p.closed_at IS NULL)
 """
 
-_CANDIDATES = """
-SELECT id, fingerprint, company_key, title, company, remote, countries, locations, description_text, employment_type,
-       dedup_candidate
+# The near-duplicate prefilter reads only ids and title keys of the open jobs of the batch's
+# companies: candidates (with description sketches) are read for the few whose title is close.
+_OPEN_TITLES = """
+SELECT id, fingerprint, company_key, coalesce(title_key, '') AS title_key, title_key IS NULL AS keyless, title
 FROM jobs WHERE company_key = ANY($1::text[]) AND closed_at IS NULL
+"""
+
+# A job's description is read only when its candidate has to be built (none cached yet).
+_CANDIDATES = """
+SELECT id, title, company, remote, countries, locations, employment_type, dedup_candidate,
+       CASE WHEN dedup_candidate IS NULL THEN description_text END AS description_text
+FROM jobs WHERE id = ANY($1::bigint[])
 """
 
 _KNOWN = """
@@ -182,7 +193,8 @@ def content_hash(listing: Listing) -> str:
     return hashlib.blake2b(_encoder.encode(listing), digest_size=16).hexdigest()
 
 
-def _record(item: Incoming, near_job_id: int | None, fingerprint: str | None = None) -> tuple[object, ...]:
+def _record(item: Incoming, near_job_id: int | None, fingerprint: str | None,
+            title_key: str, candidate: bytes | None) -> tuple[object, ...]:
     listing = item.listing
     encoded = _encoder.encode(listing)  # once, for both the content hash and the stored listing
     return (
@@ -198,7 +210,12 @@ def _record(item: Incoming, near_job_id: int | None, fingerprint: str | None = N
         zlib.compress(item.raw, 6) if item.raw is not None else None, near_job_id,
         _usd(listing.salary_annual_min, listing.salary_currency),
         _usd(listing.salary_annual_max, listing.salary_currency),
+        title_key, candidate,
     )
+
+
+#: Titles repeat (within a company, across boards, batch after batch): their keys are kept.
+_title_key = functools.lru_cache(maxsize=16_384)(dedup.title_key)
 
 
 def _usd(amount: float | None, currency: str | None) -> float | None:
@@ -215,11 +232,38 @@ FROM unnest($1::bigint[], $2::bytea[]) AS c (id, candidate) WHERE j.id = c.id
 """
 
 
-def _row_candidate(row: asyncpg.Record) -> dedup.Candidate:
+def _row_candidate(row: asyncpg.Record, *, with_sketch: bool = True) -> dedup.Candidate:
     return dedup.make_candidate(
         title=row["title"], company=row["company"], remote=row["remote"], countries=row["countries"],
         cities=[str(place["city"]) for place in row["locations"] if isinstance(place, dict) and place.get("city")],
-        description=row["description_text"], employment_type=row["employment_type"])
+        description=row["description_text"], employment_type=row["employment_type"], with_sketch=with_sketch)
+
+
+class _JobCandidates:
+    """Candidates of the job rows read for a decision: the cached ones decoded, the others built
+    without their description sketch until a pair needs it (then kept, to be cached after commit)."""
+
+    def __init__(self, rows: Sequence[asyncpg.Record]) -> None:
+        self._rows = {row["id"]: row for row in rows}
+        self._full: dict[int, dedup.Candidate] = {
+            row["id"]: _candidate_decoder.decode(row["dedup_candidate"])
+            for row in rows if row["dedup_candidate"] is not None}
+        self._light = {job_id: _row_candidate(row, with_sketch=False)
+                       for job_id, row in self._rows.items() if job_id not in self._full}
+        self.computed: list[tuple[int, bytes]] = []
+
+    def __contains__(self, job_id: int) -> bool:
+        return job_id in self._rows
+
+    def light(self, job_id: int) -> dedup.Candidate:
+        return self._full.get(job_id) or self._light[job_id]
+
+    def full(self, job_id: int) -> dedup.Candidate:
+        found = self._full.get(job_id)
+        if found is None:
+            found = self._full[job_id] = _row_candidate(self._rows[job_id])
+            self.computed.append((job_id, _candidate_encoder.encode(found)))
+        return found
 
 
 @dataclass(slots=True)
@@ -229,6 +273,8 @@ class _Decisions:
     #: Index in the batch -> fingerprint to use instead, for a new posting whose fingerprint is taken by a
     #: job that the description shows to be a different role (same company, title and place, other team).
     fingerprint: dict[int, str] = field(default_factory=dict)
+    #: Index in the batch -> the new posting's candidate (msgpack), stored with the job it creates.
+    candidates: dict[int, bytes] = field(default_factory=dict)
     #: Candidates computed from job rows that had none cached: (job id, msgpack), written after commit.
     computed: list[tuple[int, bytes]] = field(default_factory=list)
 
@@ -236,49 +282,60 @@ class _Decisions:
 async def _decide_duplicates(conn: asyncpg.Connection, items: Sequence[Incoming]) -> _Decisions:
     """The near-duplicate decisions for the new postings of a batch.
 
-    Candidates are the open jobs of the same companies (one indexed query per batch); the decision
-    itself is dedup's pure `find_duplicate` / `is_same_job`.
+    Two indexed reads per batch: the ids and title keys of the open jobs of the new postings'
+    companies, then the candidates of only those jobs whose title is close to a new posting's (the
+    decision needs a title tier of at least 1). What is read, and the Python work, grows with the
+    close pairs, not with how many jobs the companies hold. The decision itself is dedup's pure
+    `find_duplicate` / `is_same_job`.
     """
     decisions = _Decisions()
-    keys = sorted({dedup.company_key(item.listing.company) for item in items} - {""})
-    if not keys:
-        return decisions
-    rows = await conn.fetch(_CANDIDATES, keys)
-    if not rows:
-        return decisions
     known = {(r["source"], r["external_id"]) for r in await conn.fetch(
         _KNOWN, [i.listing.source for i in items], [i.listing.external_id for i in items])}
-    by_company: dict[str, list[tuple[int, dedup.Candidate]]] = {}
-    by_fingerprint: dict[str, tuple[int, dedup.Candidate]] = {}
-    computed: list[tuple[int, bytes]] = []
-    for row in rows:
-        if row["dedup_candidate"] is not None:
-            entry = (row["id"], _candidate_decoder.decode(row["dedup_candidate"]))
-        else:
-            entry = (row["id"], _row_candidate(row))
-            computed.append((row["id"], _candidate_encoder.encode(entry[1])))
-        by_company.setdefault(row["company_key"], []).append(entry)
-        by_fingerprint[row["fingerprint"]] = entry
-    for index, item in enumerate(items):
+    new = [(index, item) for index, item in enumerate(items)
+           if (item.listing.source, item.listing.external_id) not in known]
+    keys = sorted({dedup.company_key(item.listing.company) for _, item in new} - {""})
+    if not keys:
+        return decisions
+    by_company: dict[str, dict[str, list[int]]] = {}  # company -> title key -> open job ids
+    by_fingerprint: dict[str, int] = {}
+    for row in await conn.fetch(_OPEN_TITLES, keys):
+        title = _title_key(row["title"]) if row["keyless"] else row["title_key"]
+        by_company.setdefault(row["company_key"], {}).setdefault(title, []).append(row["id"])
+        by_fingerprint[row["fingerprint"]] = row["id"]
+    # Each new posting's close jobs (title tier >= 1) and the job holding its fingerprint, if open.
+    pending: list[tuple[int, Listing, list[int], int | None]] = []
+    for index, item in new:
         listing = item.listing
-        if (listing.source, listing.external_id) in known:
+        titles = by_company.get(dedup.company_key(listing.company))
+        if not titles:
             continue
-        existing = by_company.get(dedup.company_key(listing.company))
-        if not existing:
-            continue
-        title = dedup.title_key(listing.title)
+        title = _title_key(listing.title)
+        close = [job_id for other, ids in titles.items() if dedup.title_tier(title, other) for job_id in ids]
         taken = by_fingerprint.get(listing.fingerprint)
-        if taken is None and not any(dedup.title_tier(title, other.title) for _, other in existing):
-            continue  # no title close enough for any decision: skip building the candidate
-        new = dedup.candidate(listing)
-        job_id = dedup.find_duplicate(new, existing)
+        if close or taken is not None:
+            pending.append((index, listing, close, taken))
+    if not pending:
+        return decisions
+    wanted = sorted({job_id for _, _, close, taken in pending for job_id in (*close, taken) if job_id is not None})
+    jobs = _JobCandidates(await conn.fetch(_CANDIDATES, wanted))
+    for index, listing, close, taken in pending:
+        # Sketches (the costly part) are built only for pairs that the other facts leave open.
+        light = dedup.candidate(listing, with_sketch=False)
+        possible = [j for j in close if j in jobs and dedup.may_be_same_job(light, jobs.light(j))]
+        if taken is not None and taken not in jobs:
+            taken = None  # closed or gone since the first read
+        if not possible and taken is None:
+            continue
+        mine = dedup.candidate(listing)
+        job_id = dedup.find_duplicate(mine, ((j, jobs.full(j)) for j in possible))
         if job_id is not None:
             decisions.near[index] = job_id
             continue
-        if taken is not None and new.shingles and taken[1].shingles:
+        decisions.candidates[index] = _candidate_encoder.encode(mine)
+        if taken is not None and mine.shingles and jobs.full(taken).shingles:
             # Same exact key, but both descriptions say these are different roles: keep them apart.
             decisions.fingerprint[index] = dedup.variant_fingerprint(listing)
-    decisions.computed = sorted(computed)
+    decisions.computed = sorted(jobs.computed)
     return decisions
 
 
@@ -316,7 +373,8 @@ async def _ingest_once(conn: asyncpg.Connection, source: str, batch: list[Incomi
         await conn.execute(f"SET LOCAL work_mem = '64MB'; {_CREATE_INCOMING}")
         decisions = await _decide_duplicates(conn, batch) if near_duplicates else _Decisions()
         near = decisions.near
-        records = [_record(item, near.get(i), decisions.fingerprint.get(i)) for i, item in enumerate(batch)]
+        records = [_record(item, near.get(i), decisions.fingerprint.get(i), _title_key(item.listing.title),
+                           decisions.candidates.get(i)) for i, item in enumerate(batch)]
         await conn.copy_records_to_table("incoming", records=records, columns=_COLUMNS)
         known = await conn.fetch(_UPDATE_KNOWN)
         changed = [row["id"] for row in known if row["changed"]]

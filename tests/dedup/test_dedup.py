@@ -13,7 +13,16 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from aggregator import dedup
-from aggregator.dedup import Candidate, candidate, company_key, fingerprint, is_same_job, similarity, title_key
+from aggregator.dedup import (
+    Candidate,
+    candidate,
+    company_key,
+    fingerprint,
+    is_same_job,
+    may_be_same_job,
+    similarity,
+    title_key,
+)
 from aggregator.model import Listing, Location
 
 PAIRS = Path(__file__).with_name("pairs.jsonl")
@@ -365,3 +374,26 @@ def test_a_listing_is_the_same_job_as_itself(x: Listing) -> None:
 def test_keys_are_idempotent(title: str, company: str) -> None:
     assert title_key(title_key(title)) == title_key(title)
     assert company_key(company_key(company)) == company_key(company)
+
+
+def test_may_be_same_job_holds_for_every_labelled_duplicate_and_rules_out_most_others() -> None:
+    """The prefilter without description sketches never rules out a pair the full decision merges."""
+    ruled_out = 0
+    pairs = load_pairs()
+    for p in pairs:
+        x, y = (msgspec.convert(p[side], Listing) for side in ("a", "b"))
+        light_a, light_b = candidate(x, with_sketch=False), candidate(y, with_sketch=False)
+        assert light_a.sketch == () and light_a.shingles == 0
+        if is_same_job(candidate(x), candidate(y)):
+            assert may_be_same_job(light_a, light_b), p["note"]
+            assert may_be_same_job(light_a, candidate(y)), p["note"]  # a cached full candidate on one side
+        else:
+            ruled_out += not may_be_same_job(light_a, light_b)
+    negatives = sum(not p["same"] for p in pairs)
+    assert ruled_out >= negatives * 2 // 3, (ruled_out, negatives)
+
+
+@given(listings, listings)
+def test_may_be_same_job_is_necessary(x: Listing, y: Listing) -> None:
+    if is_same_job(candidate(x), candidate(y)):
+        assert may_be_same_job(candidate(x, with_sketch=False), candidate(y, with_sketch=False))

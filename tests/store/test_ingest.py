@@ -174,3 +174,43 @@ async def test_same_key_but_different_team_stays_apart(clean_db: str) -> None:
         assert (again.duplicates, again.new_job_ids) == (1, [])
     finally:
         await conn.close()
+
+
+async def test_candidates_are_read_and_built_only_for_jobs_with_a_close_title(clean_db: str) -> None:
+    """The near-duplicate decision reads title keys first: a company's other roles cost no candidate."""
+    conn = await asyncpg.connect(clean_db)
+    try:
+        titles = ["Python Engineer", "Frontend Developer", "Data Scientist", "Product Designer", "Sales Manager"]
+        await ingest(conn, "greenhouse", [item("greenhouse", str(n), title, description=f"Team {n} builds things.")
+                                          for n, title in enumerate(titles)])
+        keys = dict(await conn.fetch("SELECT title, title_key FROM jobs"))
+        assert keys == {"Python Engineer": "python engineer", "Frontend Developer": "frontend developer",
+                        "Data Scientist": "data scientist", "Product Designer": "product designer",
+                        "Sales Manager": "sales manager"}
+        await conn.execute("UPDATE jobs SET dedup_candidate = NULL")
+        result = await ingest(conn, "lever", [item("lever", "x", "Senior Python Engineer",
+                                                   description="Our payments group ships ledgers in Python.")])
+        assert len(result.new_job_ids) == 1  # a different text: not the same job
+        cached = dict(await conn.fetch("SELECT title, dedup_candidate IS NOT NULL FROM jobs"))
+        assert cached == {"Python Engineer": True, "Frontend Developer": False, "Data Scientist": False,
+                          "Product Designer": False, "Sales Manager": False,
+                          "Senior Python Engineer": True}  # stored with the job: built for the decision
+    finally:
+        await conn.close()
+
+
+async def test_jobs_stored_without_title_keys_still_take_their_duplicates(clean_db: str) -> None:
+    """Jobs written before title keys existed (NULL) are keyed when read."""
+    description = ("We are hiring a senior Python engineer to build our payments APIs with Django and PostgreSQL. "
+                   "You will own services end to end, mentor engineers and improve reliability across the stack.")
+    conn = await asyncpg.connect(clean_db)
+    try:
+        first = await ingest(conn, "remotive", [item("remotive", "r1", "Sr. Python Engineer (Remote)", "ACME Inc.",
+                                                     description=description)])
+        await conn.execute("UPDATE jobs SET title_key = NULL, dedup_candidate = NULL")
+        second = await ingest(conn, "weworkremotely", [item("weworkremotely", "w1", "Senior Python Engineer", "Acme",
+                                                            description=description + " Apply now.")])
+        assert (second.new, second.duplicates, second.new_job_ids) == (1, 1, [])
+        assert await conn.fetchval("SELECT array_agg(DISTINCT job_id) FROM postings") == first.new_job_ids
+    finally:
+        await conn.close()

@@ -545,14 +545,20 @@ def is_same_job(a: Candidate, b: Candidate) -> bool:
     return tier >= minimum and support >= _DESC_RESCUE
 
 
+def _facts(c: Candidate) -> tuple[object, ...]:
+    """A candidate's fields but its description sketch."""
+    return (c.company, c.title, c.remote, c.countries, c.cities, c.seniority, c.levels, c.specialisms, c.roles,
+            c.employment)
+
+
 def may_be_same_job(a: Candidate, b: Candidate) -> bool:
     """Whether `is_same_job(a, b)` can hold, whatever the descriptions say.
 
     Everything `is_same_job` checks except the description sketches, so a candidate built without
     one is enough to rule most pairs out before its sketch (the costly part) is computed.
     """
-    if msgspec.structs.replace(a, sketch=(), shingles=0) == msgspec.structs.replace(b, sketch=(), shingles=0):
-        return True
+    if _facts(a) == _facts(b):
+        return True  # is_same_job(a, a) holds even where the rules below would not
     company = _company_tier(a, b)
     if company == 0 or not _locations_compatible(a, b):
         return False

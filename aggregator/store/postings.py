@@ -57,6 +57,8 @@ _COLUMNS = [
     "listing", "raw", "near_job_id", "salary_usd_min", "salary_usd_max", "title_key", "dedup_candidate",
 ]
 
+_ANALYZE_INCOMING = "ANALYZE incoming (source, external_id, fingerprint, near_job_id)"
+
 _CREATE_INCOMING = """
 CREATE TEMP TABLE IF NOT EXISTS incoming (
     source text, external_id text, scope text, content_hash text, fingerprint text, company_key text,
@@ -138,10 +140,13 @@ ON CONFLICT (fingerprint) DO UPDATE SET last_seen = now(), closed_at = NULL
 RETURNING id, (xmax = 0) AS inserted
 """
 
+# The job is looked up per row through jobs_fingerprint: a join let the planner hash all of jobs.
 _INSERT_POSTINGS = """
 INSERT INTO postings (source, external_id, scope, job_id, content_hash, listing)
-SELECT i.source, i.external_id, i.scope, coalesce(i.near_job_id, j.id), i.content_hash, i.listing::jsonb
-FROM incoming i LEFT JOIN jobs j ON j.fingerprint = i.fingerprint
+SELECT i.source, i.external_id, i.scope,
+       coalesce(i.near_job_id, (SELECT j.id FROM jobs j WHERE j.fingerprint = i.fingerprint)),
+       i.content_hash, i.listing::jsonb
+FROM incoming i
 WHERE NOT EXISTS (SELECT 1 FROM postings p WHERE p.source = i.source AND p.external_id = i.external_id)
 ORDER BY i.source, i.external_id
 ON CONFLICT (source, external_id) DO NOTHING
@@ -214,8 +219,10 @@ def _record(item: Incoming, near_job_id: int | None, fingerprint: str | None,
     )
 
 
-#: Titles repeat (within a company, across boards, batch after batch): their keys are kept.
+#: Titles repeat (within a company, across boards, batch after batch): their keys, and the tiers of
+#: pairs of them, are kept.
 _title_key = functools.lru_cache(maxsize=16_384)(dedup.title_key)
+_title_tier = functools.lru_cache(maxsize=65_536)(dedup.title_tier)
 
 
 def _usd(amount: float | None, currency: str | None) -> float | None:
@@ -310,7 +317,7 @@ async def _decide_duplicates(conn: asyncpg.Connection, items: Sequence[Incoming]
         if not titles:
             continue
         title = _title_key(listing.title)
-        close = [job_id for other, ids in titles.items() if dedup.title_tier(title, other) for job_id in ids]
+        close = [job_id for other, ids in titles.items() if _title_tier(title, other) for job_id in ids]
         taken = by_fingerprint.get(listing.fingerprint)
         if close or taken is not None:
             pending.append((index, listing, close, taken))
@@ -376,6 +383,9 @@ async def _ingest_once(conn: asyncpg.Connection, source: str, batch: list[Incomi
         records = [_record(item, near.get(i), decisions.fingerprint.get(i), _title_key(item.listing.title),
                            decisions.candidates.get(i)) for i, item in enumerate(batch)]
         await conn.copy_records_to_table("incoming", records=records, columns=_COLUMNS)
+        # Without statistics a temporary table looks big to the planner, which then hashes whole
+        # tables (postings, jobs) instead of probing their indexes once per row of the batch.
+        await conn.execute(_ANALYZE_INCOMING)
         known = await conn.fetch(_UPDATE_KNOWN)
         changed = [row["id"] for row in known if row["changed"]]
         result.updated = len(changed)

@@ -397,3 +397,11 @@ def test_may_be_same_job_holds_for_every_labelled_duplicate_and_rules_out_most_o
 def test_may_be_same_job_is_necessary(x: Listing, y: Listing) -> None:
     if is_same_job(candidate(x), candidate(y)):
         assert may_be_same_job(candidate(x, with_sketch=False), candidate(y, with_sketch=False))
+
+
+def test_facts_are_every_field_but_the_sketch() -> None:
+    """`may_be_same_job` compares `_facts`: a field added to Candidate must be added there too."""
+    full = candidate(listing("Senior Python Engineer", remote="remote", locations=[{"country": "DE", "city": "Berlin"}],
+                             employment_type="full_time", description_text="Build payment APIs in Python."))
+    fields = [name for name in Candidate.__struct_fields__ if name not in ("sketch", "shingles")]
+    assert dedup._facts(full) == tuple(getattr(full, name) for name in fields)

@@ -160,9 +160,10 @@ WHERE i.raw IS NOT NULL AND p.id = ANY($1::bigint[])
 ON CONFLICT (posting_id) DO UPDATE SET payload = excluded.payload, fetched_at = now()
 """
 
+# What the snapshot no longer lists: neither in the batch table (new and changed) nor seen again.
 _CLOSE_POSTINGS = """
 UPDATE postings p SET closed_at = now()
-WHERE p.source = $1 AND p.scope = ANY($2::text[]) AND p.closed_at IS NULL
+WHERE p.source = $1 AND p.scope = ANY($2::text[]) AND p.closed_at IS NULL AND p.id <> ALL($3::bigint[])
   AND NOT EXISTS (SELECT 1 FROM incoming i WHERE i.source = p.source AND i.external_id = p.external_id)
 RETURNING p.job_id
 """
@@ -188,35 +189,58 @@ SELECT id, title, company, remote, countries, locations, employment_type, dedup_
 FROM jobs WHERE id = ANY($1::bigint[])
 """
 
+# The batch's known postings with their content hashes, locked in id order (as every statement that
+# locks postings does, so overlapping batches queue rather than deadlock).
 _KNOWN = """
-SELECT source, external_id FROM postings
+SELECT id, job_id, source, external_id, content_hash FROM postings
 WHERE (source, external_id) IN (SELECT * FROM unnest($1::text[], $2::text[]))
+ORDER BY id FOR UPDATE
+"""
+
+# Known postings whose content hash is unchanged: only seen again (the usual case of a re-read feed).
+_SEEN_AGAIN = """
+UPDATE postings p SET last_seen = now(), closed_at = NULL, scope = u.scope
+FROM unnest($1::bigint[], $2::text[]) AS u (id, scope) WHERE p.id = u.id
 """
 
 
 def content_hash(listing: Listing) -> str:
-    return hashlib.blake2b(_encoder.encode(listing), digest_size=16).hexdigest()
+    return _Encoded.of(Incoming(listing)).content_hash
 
 
-def _record(item: Incoming, near_job_id: int | None, fingerprint: str | None,
-            title_key: str, candidate: bytes | None) -> tuple[object, ...]:
+def _record(item: _Encoded, near_job_id: int | None, fingerprint: str | None,
+            candidate: bytes | None) -> tuple[object, ...]:
     listing = item.listing
-    encoded = _encoder.encode(listing)  # once, for both the content hash and the stored listing
     return (
-        listing.source, listing.external_id, item.scope, hashlib.blake2b(encoded, digest_size=16).hexdigest(),
-        fingerprint or listing.fingerprint,
+        listing.source, listing.external_id, item.scope, item.content_hash, fingerprint or listing.fingerprint,
         dedup.company_key(listing.company), listing.title, listing.company, listing.url, listing.apply_url,
         listing.location_raw, _encoder.encode(listing.locations).decode(),
         sorted({loc.country for loc in listing.locations if loc.country}), listing.remote_regions,
         listing.remote, listing.employment_type, listing.seniority, listing.salary_min, listing.salary_max,
         listing.salary_currency, listing.salary_period, listing.salary_annual_min, listing.salary_annual_max,
         listing.skills, listing.description_text, listing.description_html, listing.posted_at,
-        listing.python_backend, encoded.decode(),
+        listing.python_backend, item.encoded.decode(),
         zlib.compress(item.raw, 6) if item.raw is not None else None, near_job_id,
         _usd(listing.salary_annual_min, listing.salary_currency),
         _usd(listing.salary_annual_max, listing.salary_currency),
-        title_key, candidate,
+        _title_key(listing.title), candidate,
     )
+
+
+@dataclass(slots=True)
+class _Encoded:
+    """An incoming listing encoded once, for both its content hash and the stored listing."""
+
+    listing: Listing
+    raw: bytes | None
+    scope: str
+    encoded: bytes
+    content_hash: str
+
+    @classmethod
+    def of(cls, item: Incoming) -> _Encoded:
+        encoded = _encoder.encode(item.listing)
+        return cls(item.listing, item.raw, item.scope, encoded, hashlib.blake2b(encoded, digest_size=16).hexdigest())
 
 
 #: Titles repeat (within a company, across boards, batch after batch): their keys, and the tiers of
@@ -286,7 +310,8 @@ class _Decisions:
     computed: list[tuple[int, bytes]] = field(default_factory=list)
 
 
-async def _decide_duplicates(conn: asyncpg.Connection, items: Sequence[Incoming]) -> _Decisions:
+async def _decide_duplicates(conn: asyncpg.Connection, items: Sequence[_Encoded],
+                             known: set[tuple[str, str]]) -> _Decisions:
     """The near-duplicate decisions for the new postings of a batch.
 
     Two indexed reads per batch: the ids and title keys of the open jobs of the new postings'
@@ -296,8 +321,6 @@ async def _decide_duplicates(conn: asyncpg.Connection, items: Sequence[Incoming]
     `find_duplicate` / `is_same_job`.
     """
     decisions = _Decisions()
-    known = {(r["source"], r["external_id"]) for r in await conn.fetch(
-        _KNOWN, [i.listing.source for i in items], [i.listing.external_id for i in items])}
     new = [(index, item) for index, item in enumerate(items)
            if (item.listing.source, item.listing.external_id) not in known]
     keys = sorted({dedup.company_key(item.listing.company) for _, item in new} - {""})
@@ -371,41 +394,72 @@ async def ingest(conn: asyncpg.Connection, source: str, items: Sequence[Incoming
 _ATTEMPTS = 3
 
 
+async def _store_fresh(conn: asyncpg.Connection, items: list[_Encoded], known: set[tuple[str, str]],
+                       near_duplicates: bool, result: IngestResult,
+                       touched: set[int]) -> tuple[list[int], _Decisions]:
+    """New and changed listings: through the batch table into postings and jobs.
+
+    Fills `result` and adds the jobs to touch to `touched`; returns the ids of the postings whose
+    raw item is to be kept, and the near-duplicate decisions made.
+    """
+    decisions = await _decide_duplicates(conn, items, known) if near_duplicates else _Decisions()
+    near = decisions.near
+    records = [_record(item, near.get(i), decisions.fingerprint.get(i), decisions.candidates.get(i))
+               for i, item in enumerate(items)]
+    await conn.copy_records_to_table("incoming", records=records, columns=_COLUMNS)
+    # Without statistics a temporary table looks big to the planner, which then hashes whole
+    # tables (postings, jobs) instead of probing their indexes once per row of the batch.
+    await conn.execute(_ANALYZE_INCOMING)
+    known_rows = await conn.fetch(_UPDATE_KNOWN)
+    changed = [row["id"] for row in known_rows if row["changed"]]
+    result.updated = len(changed)
+    result.unchanged += len(known_rows) - len(changed)
+    if changed:
+        await conn.execute(_REFRESH_JOBS.format(search=_SEARCH), changed)
+    touched.update(row["job_id"] for row in known_rows)
+    jobs = await conn.fetch(_INSERT_JOBS)
+    result.new_job_ids = sorted(row["id"] for row in jobs if row["inserted"])
+    postings = await conn.fetch(_INSERT_POSTINGS)
+    result.new = len(postings)
+    result.duplicates = result.new - len(result.new_job_ids)
+    touched.update(near.values())
+    return [row["id"] for row in postings] + changed, decisions
+
+
 async def _ingest_once(conn: asyncpg.Connection, source: str, batch: list[Incoming],
                        complete_scopes: Sequence[str], near_duplicates: bool) -> IngestResult:
     result = IngestResult()
+    encoded = [_Encoded.of(item) for item in batch]
+    decisions = _Decisions()
     async with conn.transaction():
         # A batch's rows carry whole descriptions: its sorts and hashes (DISTINCT ON, the joins) stay
         # in memory with this, rather than spilling to temporary files at the default 4 MB.
         await conn.execute(f"SET LOCAL work_mem = '64MB'; {_CREATE_INCOMING}")
-        decisions = await _decide_duplicates(conn, batch) if near_duplicates else _Decisions()
-        near = decisions.near
-        records = [_record(item, near.get(i), decisions.fingerprint.get(i), _title_key(item.listing.title),
-                           decisions.candidates.get(i)) for i, item in enumerate(batch)]
-        await conn.copy_records_to_table("incoming", records=records, columns=_COLUMNS)
-        # Without statistics a temporary table looks big to the planner, which then hashes whole
-        # tables (postings, jobs) instead of probing their indexes once per row of the batch.
-        await conn.execute(_ANALYZE_INCOMING)
-        known = await conn.fetch(_UPDATE_KNOWN)
-        changed = [row["id"] for row in known if row["changed"]]
-        result.updated = len(changed)
-        result.unchanged = len(known) - len(changed)
-        if changed:
-            await conn.execute(_REFRESH_JOBS.format(search=_SEARCH), changed)
-        if known:
-            await conn.execute(_TOUCH_JOBS, sorted({row["job_id"] for row in known}))
-        jobs = await conn.fetch(_INSERT_JOBS)
-        result.new_job_ids = sorted(row["id"] for row in jobs if row["inserted"])
-        postings = await conn.fetch(_INSERT_POSTINGS)
-        result.new = len(postings)
-        result.duplicates = result.new - len(result.new_job_ids)
-        if near:
-            await conn.execute(_TOUCH_JOBS, sorted(set(near.values())))
-        fresh = [row["id"] for row in postings] + changed
+        stored = {(row["source"], row["external_id"]): row for row in await conn.fetch(
+            _KNOWN, [i.listing.source for i in encoded], [i.listing.external_id for i in encoded])}
+        # Unchanged listings (same content hash) only move last_seen: they are not copied over at all.
+        again: list[tuple[asyncpg.Record, _Encoded]] = []
+        fresh_items: list[_Encoded] = []
+        for item in encoded:
+            row = stored.get((item.listing.source, item.listing.external_id))
+            if row is not None and row["content_hash"] == item.content_hash:
+                again.append((row, item))
+            else:
+                fresh_items.append(item)
+        if again:
+            await conn.execute(_SEEN_AGAIN, [row["id"] for row, _ in again], [item.scope for _, item in again])
+        seen_again = sorted(row["id"] for row, _ in again)
+        result.unchanged = len(again)
+        touched = {row["job_id"] for row, _ in again}
+        fresh: list[int] = []
+        if fresh_items:
+            fresh, decisions = await _store_fresh(conn, fresh_items, set(stored), near_duplicates, result, touched)
+        if touched:
+            await conn.execute(_TOUCH_JOBS, sorted(touched))
         if fresh:
             await conn.execute(_KEEP_RAW, fresh)
         if complete_scopes:
-            gone = await conn.fetch(_CLOSE_POSTINGS, source, list(complete_scopes))
+            gone = await conn.fetch(_CLOSE_POSTINGS, source, list(complete_scopes), seen_again)
             result.closed = len(gone)
             if gone:
                 await conn.execute(_CLOSE_JOBS, sorted({row["job_id"] for row in gone}))

@@ -214,3 +214,38 @@ async def test_jobs_stored_without_title_keys_still_take_their_duplicates(clean_
         assert await conn.fetchval("SELECT array_agg(DISTINCT job_id) FROM postings") == first.new_job_ids
     finally:
         await conn.close()
+
+
+async def test_mixed_re_read_touches_unchanged_rows_only_and_closes_only_what_is_missing(clean_db: str) -> None:
+    """A re-read feed: unchanged listings only move last_seen (and scope), the rest goes through."""
+    conn = await asyncpg.connect(clean_db)
+    try:
+        first = [item("lever", "1", "Python Engineer", scope="old"), item("lever", "2", "Django Developer"),
+                 item("lever", "3", "Data Engineer")]
+        await ingest(conn, "lever", first, complete_scopes=["", "old"])
+        before = {r["external_id"]: r for r in await conn.fetch(
+            "SELECT p.external_id, p.updated_at, p.last_seen, r.fetched_at FROM postings p "
+            "JOIN raw_items r ON r.posting_id = p.id")}
+        again = [item("lever", "1", "Python Engineer", scope=""),  # unchanged, now in the whole-feed scope
+                 item("lever", "2", "Django Developer", description="Now with FastAPI."),  # changed
+                 item("lever", "4", "Platform Engineer")]  # new; "3" is gone
+        result = await ingest(conn, "lever", again, complete_scopes=[""])
+        assert (result.new, result.updated, result.unchanged, result.closed) == (1, 1, 1, 1)
+        rows = {r["external_id"]: r for r in await conn.fetch(
+            "SELECT p.external_id, p.scope, p.updated_at, p.last_seen, p.closed_at, r.fetched_at, "
+            "j.closed_at AS job_closed FROM postings p JOIN raw_items r ON r.posting_id = p.id "
+            "JOIN jobs j ON j.id = p.job_id")}
+        assert rows["1"]["scope"] == "" and rows["1"]["last_seen"] > before["1"]["last_seen"]
+        assert rows["1"]["updated_at"] == before["1"]["updated_at"]
+        assert rows["1"]["fetched_at"] == before["1"]["fetched_at"]  # its raw item is not rewritten
+        assert rows["2"]["updated_at"] > before["2"]["updated_at"]
+        assert rows["2"]["fetched_at"] > before["2"]["fetched_at"]
+        assert [k for k, r in sorted(rows.items()) if r["closed_at"] is not None] == ["3"]
+        assert rows["3"]["job_closed"] is not None and rows["1"]["job_closed"] is None
+        # Listed again, unchanged: reopened, posting and job.
+        back = await ingest(conn, "lever", [item("lever", "3", "Data Engineer")])
+        assert back.unchanged == 1
+        assert await conn.fetchval("SELECT count(*) FROM postings WHERE closed_at IS NOT NULL") == 0
+        assert await conn.fetchval("SELECT count(*) FROM jobs WHERE closed_at IS NOT NULL") == 0
+    finally:
+        await conn.close()

@@ -1,9 +1,10 @@
 """Postings and canonical jobs: set-at-a-time ingestion of one source's batch.
 
-A batch is copied into a temporary table, then a fixed number of statements (never one per row)
-tells new, changed and unchanged postings apart, attaches new postings to canonical jobs (exact
-fingerprint or near-duplicate decision), keeps the raw items and, for a complete snapshot, closes
-what disappeared. Everything happens in one transaction, so the dedup decision and the rows it
+The batch's known postings are read with their content hashes (locked, in id order): unchanged
+ones only move `last_seen`, in one statement, and go no further. The rest is copied into a
+temporary table, then a fixed number of statements (never one per row) tells new and changed
+postings apart, attaches new postings to canonical jobs (exact fingerprint or near-duplicate
+decision), keeps the raw items and, for a complete snapshot, closes what disappeared. Everything happens in one transaction, so the dedup decision and the rows it
 produces commit together; new job ids are returned for matching after commit.
 """
 

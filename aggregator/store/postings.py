@@ -4,8 +4,9 @@ The batch's known postings are read with their content hashes (locked, in id ord
 ones only move `last_seen`, in one statement, and go no further. The rest is copied into a
 temporary table, then a fixed number of statements (never one per row) tells new and changed
 postings apart, attaches new postings to canonical jobs (exact fingerprint or near-duplicate
-decision), keeps the raw items and, for a complete snapshot, closes what disappeared. Everything happens in one transaction, so the dedup decision and the rows it
-produces commit together; new job ids are returned for matching after commit.
+decision), keeps the raw items and, for a complete snapshot, closes what disappeared. Everything
+happens in one transaction, so the dedup decision and the rows it produces commit together; new
+job ids are returned for matching after commit.
 """
 
 from __future__ import annotations

@@ -27,9 +27,9 @@ from datetime import datetime
 
 import asyncpg
 
-__all__ = ["ALERT_FILTERS", "DELIVERIES_LOCK", "MatchResult", "TokenShares", "TsNode", "alert_keys", "backfill",
-           "match_in_parts", "match_jobs", "measure_token_shares", "parse_tsquery", "required_terms", "token_shares",
-           "token_shares_measured_at", "unmatched_job_ids"]
+__all__ = ["ALERT_FILTERS", "DELIVERIES_LOCK", "MatchResult", "PartialMatchError", "TokenShares", "TsNode",
+           "alert_keys", "backfill", "match_in_parts", "match_jobs", "measure_token_shares", "parse_tsquery",
+           "required_terms", "token_shares", "token_shares_measured_at", "unmatched_job_ids"]
 
 # The exact definition of "alert `a` matches job `j`". Everything else here only narrows the pairs
 # this predicate is evaluated on. Keep `store/jobs.py` search filters in step.
@@ -233,9 +233,32 @@ async def match_in_parts(pool: asyncpg.Pool, job_ids: Sequence[int], *, connecti
         async with pool.acquire() as conn:
             return await match_jobs(conn, part)
 
-    results = await asyncio.gather(*(run(ids[start:start + size]) for start in range(0, len(ids), size or 1)))
-    return MatchResult(jobs=sum(r.jobs for r in results), deliveries=sum(r.deliveries for r in results),
-                       instant_ids=[i for r in results for i in r.instant_ids or []])
+    outcomes = await asyncio.gather(*(run(ids[start:start + size]) for start in range(0, len(ids), size or 1)),
+                                    return_exceptions=True)
+    for outcome in outcomes:
+        if isinstance(outcome, BaseException) and not isinstance(outcome, Exception):
+            raise outcome  # cancelled or interrupted: nothing to report
+    results = [outcome for outcome in outcomes if isinstance(outcome, MatchResult)]
+    combined = MatchResult(jobs=sum(r.jobs for r in results), deliveries=sum(r.deliveries for r in results),
+                           instant_ids=[i for r in results for i in r.instant_ids or []])
+    failures = [outcome for outcome in outcomes if isinstance(outcome, Exception)]
+    if failures and results:
+        raise PartialMatchError(combined) from failures[0]
+    if failures:
+        raise failures[0]
+    return combined
+
+
+class PartialMatchError(Exception):
+    """Some slices of a batch committed and another failed: `result` is what committed.
+
+    The caller sends the committed instant deliveries at once rather than leaving them to the
+    sweep; the failed slice's jobs are still unmatched, so a retry matches exactly those.
+    """
+
+    def __init__(self, result: MatchResult) -> None:
+        super().__init__(f"{result.jobs} jobs matched, the rest failed")
+        self.result = result
 
 
 async def _match(conn: asyncpg.Connection, statement: str, job_ids: list[int]) -> asyncpg.Record:

@@ -70,12 +70,21 @@ async def fetch_source(ctx: dict[str, Any], name: str) -> dict[str, Any]:
 async def match_jobs(ctx: dict[str, Any], job_ids: list[int]) -> int:
     """Match new jobs against the alerts; send instant alerts' deliveries."""
     rt = _rt(ctx)
-    result = await match.match_in_parts(rt.pool, job_ids, connections=rt.settings.match_connections)
+    try:
+        result = await match.match_in_parts(rt.pool, job_ids, connections=rt.settings.match_connections)
+    except match.PartialMatchError as partial:
+        # What committed is sent now; arq retries the job, which matches only the jobs still unmatched.
+        await _matched(rt, partial.result)
+        raise
+    await _matched(rt, result)
+    return result.deliveries
+
+
+async def _matched(rt: Runtime, result: match.MatchResult) -> None:
     for delivery_id in result.instant_ids or []:
         await rt.enqueue(SEND_DELIVERY, delivery_id, job_id=delivery_job_id(rt.settings.redis_prefix, delivery_id))
     metrics.record_match(result.deliveries)
     log.info("jobs matched", jobs=result.jobs, deliveries=result.deliveries)
-    return result.deliveries
 
 
 def _notifier(ctx: dict[str, Any]) -> Notifier:

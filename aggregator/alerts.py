@@ -23,8 +23,8 @@ from aggregator.normalise.countries import COUNTRY_NAMES
 from aggregator.normalise.currency import ISO_CODES, RATES_TO_USD, to_usd
 from aggregator.regions import regions_of
 
-__all__ = ["FREQUENCIES", "MAX_QUERY_CHARS", "AlertSpec", "MinSalary", "check_webhook", "new_webhook_secret",
-           "parse_alert"]
+__all__ = ["FREQUENCIES", "MAX_QUERY_CHARS", "AlertSpec", "MinSalary", "check_json_shape", "check_webhook",
+           "new_webhook_secret", "parse_alert"]
 
 FREQUENCIES = ("instant", "daily", "weekly")
 MAX_QUERY_CHARS = 500
@@ -291,6 +291,31 @@ def _channel(data: Mapping[str, Any], allow_private: bool) -> tuple[str | None, 
     except UnsafeDestination as exc:
         raise InputError("channel.webhook", str(exc)) from None
     return None, url
+
+
+#: Alert fields the JSON API takes as lists only, and those it takes as null (its OpenAPI document).
+_LIST_FIELDS = ("remote", "countries", "seniority", "employment_types", "sources", "exclude_companies")
+_NULLABLE = ("min_salary", "max_age_days")
+
+
+def check_json_shape(data: object) -> None:
+    """The JSON API's alert bodies have the shapes its OpenAPI document gives: lists as lists, and
+    null only where it says so. `parse_alert` itself is more lenient (null or a bare value for a
+    list), for the command line and HTML forms; the API answers 422 instead of guessing."""
+    if not isinstance(data, Mapping):
+        return  # parse_alert says what is wrong
+    for name, value in data.items():
+        if value is None and name in _FIELDS and name not in _NULLABLE:
+            raise InputError(name, "must not be null (leave it out instead)")
+    for name in _LIST_FIELDS:
+        if name in data and not isinstance(data[name], list):
+            raise InputError(name, "must be a list")
+    skills = data.get("skills", {})
+    if not isinstance(skills, Mapping):
+        raise InputError("skills", "must be an object {\"any\": [...], \"all\": [...]}")
+    for key in ("any", "all"):
+        if key in skills and not isinstance(skills[key], list):
+            raise InputError(f"skills.{key}", "must be a list")
 
 
 def parse_alert(data: object, *, allow_private: bool = False) -> AlertSpec:

@@ -14,7 +14,7 @@ from typing import Any
 import asyncpg
 from aiohttp import web
 
-from aggregator.alerts import check_webhook, parse_alert
+from aggregator.alerts import check_json_shape, check_webhook, parse_alert
 from aggregator.api.auth import Principal, principal
 from aggregator.api.base import RUNTIME, ApiError, json_response, read_json, whole_number
 from aggregator.errors import InputError
@@ -77,7 +77,9 @@ async def create_alert(request: web.Request) -> web.Response:
     who = principal(request)
     rt = request.app[RUNTIME]
     allow_private = rt.settings.allow_private_destinations
-    spec = parse_alert(await read_json(request), allow_private=allow_private)
+    data = await read_json(request)
+    check_json_shape(data)
+    spec = parse_alert(data, allow_private=allow_private)
     async with rt.pool.acquire() as conn:
         if not who.is_operator:
             assert who.subscriber_id is not None

@@ -16,7 +16,7 @@ from typing import Any
 import structlog
 from aiohttp import web
 
-from aggregator.alerts import parse_alert
+from aggregator.alerts import check_json_shape, parse_alert
 from aggregator.api.base import RUNTIME, ApiError, json_response, read_json
 from aggregator.api.ratelimit import throttle
 from aggregator.errors import DeliveryError, InputError
@@ -106,7 +106,9 @@ def _token(data: Any) -> str:
 
 @routes.post("/v1/subscriptions")
 async def create_subscription(request: web.Request) -> web.Response:
-    await subscribe(request, await read_json(request))
+    data = await read_json(request)
+    check_json_shape(data)
+    await subscribe(request, data)
     return json_response({"status": "pending", "message": "check your inbox: the alert starts once you follow "
                           "the confirmation link"}, status=202)
 

@@ -104,3 +104,21 @@ async def test_pending_alert_cannot_be_resumed_before_confirmation(api: Api) -> 
     alert_id = await api.fetchval("SELECT id FROM alerts")
     status, body = await call(api, "PATCH", f"/v1/alerts/{alert_id}", api.operator, {"status": "active"})
     assert status == 409 and body["field"] == "status"
+
+
+async def test_bodies_must_have_the_documented_shapes(api: Api) -> None:
+    """The JSON API refuses null and bare values where its document says list; nothing is stored."""
+    channel = {"email": "ops@example.org"}
+    for body, field in (({"seniority": None}, "seniority"), ({"query": None}, "query"),
+                        ({"exclude_companies": "Acme"}, "exclude_companies"), ({"countries": "DE"}, "countries"),
+                        ({"skills": ["Django"]}, "skills"), ({"skills": {"any": "Django"}}, "skills.any")):
+        status, answer = await call(api, "POST", "/v1/alerts", api.operator, {**body, "channel": channel})
+        assert (status, answer["field"]) == (422, field), body
+        status, answer = await call(api, "POST", "/v1/subscriptions", {}, {**body, "channel": channel})
+        assert (status, answer["field"]) == (422, field), body
+    status, page = await call(api, "GET", "/v1/alerts", api.operator)
+    assert page["alerts"] == [] and api.mail.messages == []
+    # What the document allows as null is taken.
+    status, created = await call(api, "POST", "/v1/alerts", api.operator,
+                                 {"min_salary": None, "max_age_days": None, "seniority": [], "channel": channel})
+    assert status == 201 and created["min_salary"] is None and created["seniority"] == []

@@ -142,11 +142,12 @@ def _strings(data: Mapping[str, Any], name: str, path: str | None = None) -> lis
 def _choices(data: Mapping[str, Any], name: str, allowed: set[str], *, path: str | None = None,
              any_word: bool = False) -> list[str]:
     values = [v.lower() for v in _strings(data, name, path)]
+    known = allowed | {"any"} if any_word else allowed
+    for value in values:  # every value is checked, "any" or not: nothing unknown is let through
+        if value not in known:
+            raise InputError(path or name, f"unknown value {value!r} (one of: {', '.join(sorted(known))})")
     if any_word and "any" in values:
         return []
-    for value in values:
-        if value not in allowed:
-            raise InputError(path or name, f"unknown value {value!r} (one of: {', '.join(sorted(allowed))})")
     return sorted(set(values))
 
 

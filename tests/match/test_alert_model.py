@@ -22,6 +22,7 @@ REFUSED: list[tuple[dict[str, Any], str, str]] = [
     ({**EMAIL, "query": " ".join(["w"] * 33)}, "query", "at most 32"),
     ({**EMAIL, "query": 5}, "query", "string"),
     ({**EMAIL, "remote": ["sometimes"]}, "remote", "unknown value"),
+    ({**EMAIL, "remote": ["any", "sometimes"]}, "remote", "unknown value"),  # "any" lets nothing else through
     ({**EMAIL, "countries": ["XX"]}, "countries", "unknown country"),
     ({**EMAIL, "min_salary": {"amount": 1, "currency": "XYZ"}}, "min_salary.currency", "unknown currency 'XYZ'"),
     ({**EMAIL, "min_salary": {"amount": -5, "currency": "USD"}}, "min_salary.amount", "positive"),

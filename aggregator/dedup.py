@@ -41,6 +41,7 @@ __all__ = [
     "make_candidate",
     "may_be_same_job",
     "similarity",
+    "sketched",
     "title_key",
 ]
 
@@ -351,7 +352,7 @@ def make_candidate(
     """A candidate from plain values (what the storage layer reads back from a job row).
 
     `with_sketch=False` leaves the description out (no sketch, 0 shingles): enough for
-    `may_be_same_job`, at a fraction of the cost.
+    `may_be_same_job`, at a fraction of the cost; `sketched` adds it later if a pair needs it.
     """
     key = title_key(title)
     words = key.split()
@@ -370,6 +371,12 @@ def make_candidate(
         sketch=sketch,
         shingles=shingles,
     )
+
+
+def sketched(light: Candidate, description: str | None) -> Candidate:
+    """A candidate built without its description (`with_sketch=False`), completed with it."""
+    sketch, shingles = _shingle_sketch(description)
+    return msgspec.structs.replace(light, sketch=sketch, shingles=shingles)
 
 
 def candidate(listing: Listing, *, with_sketch: bool = True) -> Candidate:
@@ -520,16 +527,30 @@ def _description_floor(shortest: int) -> float:
     return _DESC_VETO if shortest >= _MIN_SHINGLES_VETO else 0.0
 
 
+def _facts_allow(a: Candidate, b: Candidate) -> tuple[int, bool] | None:
+    """The company tier and whether a facet is stated on one side only, when company, place and
+    role allow the pair to be one job; None when they rule it out. No description involved."""
+    company = _company_tier(a, b)
+    if company == 0 or not _locations_compatible(a, b):
+        return None
+    compatible, one_sided = _roles_compatible(a, b)
+    return (company, one_sided) if compatible else None
+
+
+def _minimum_title_tier(company: int, one_sided: bool) -> int:
+    """Anything less than the same title at the same company ("Python Engineer" vs "Senior Python
+    Engineer", "… , Payments" added, "Acme" vs "Acme Analytics") needs a near-identical text."""
+    return 2 if company == 1 or one_sided else 1
+
+
 def is_same_job(a: Candidate, b: Candidate) -> bool:
     """Whether two listings, from any boards, advertise the same opening. Symmetric."""
     if a == b:
         return True
-    company = _company_tier(a, b)
-    if company == 0 or not _locations_compatible(a, b):
+    allowed = _facts_allow(a, b)
+    if allowed is None:
         return False
-    compatible, one_sided = _roles_compatible(a, b)
-    if not compatible:
-        return False
+    company, one_sided = allowed
     text = description_similarity(a, b)
     shortest = min(a.shingles, b.shingles)
     if text is not None and text < _description_floor(shortest):
@@ -538,10 +559,7 @@ def is_same_job(a: Candidate, b: Candidate) -> bool:
     tier = _title_tier(a, b)
     if tier == 3 and company == 2 and not one_sided:
         return True
-    # Anything less than the same title at the same company ("Python Engineer" vs "Senior Python
-    # Engineer", "… , Payments" added, "Acme" vs "Acme Analytics") needs a near-identical text.
-    minimum = 2 if company == 1 or one_sided else 1
-    return tier >= minimum and support >= _DESC_RESCUE
+    return tier >= _minimum_title_tier(company, one_sided) and support >= _DESC_RESCUE
 
 
 def _facts(c: Candidate) -> tuple[object, ...]:
@@ -558,13 +576,8 @@ def may_be_same_job(a: Candidate, b: Candidate) -> bool:
     """
     if _facts(a) == _facts(b):
         return True  # is_same_job(a, a) holds even where the rules below would not
-    company = _company_tier(a, b)
-    if company == 0 or not _locations_compatible(a, b):
-        return False
-    compatible, one_sided = _roles_compatible(a, b)
-    if not compatible:
-        return False
-    return _title_tier(a, b) >= (2 if company == 1 or one_sided else 1)
+    allowed = _facts_allow(a, b)
+    return allowed is not None and _title_tier(a, b) >= _minimum_title_tier(*allowed)
 
 
 def find_duplicate(new: Candidate, existing: Iterable[tuple[int, Candidate]]) -> int | None:

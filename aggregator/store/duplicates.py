@@ -48,11 +48,12 @@ FROM unnest($1::bigint[], $2::bytea[]) AS c (id, candidate) WHERE j.id = c.id
 """
 
 
-def _row_candidate(row: asyncpg.Record, *, with_sketch: bool = True) -> dedup.Candidate:
+def _light_row_candidate(row: asyncpg.Record) -> dedup.Candidate:
+    """A job row's candidate without its description sketch (`dedup.sketched` adds it)."""
     return dedup.make_candidate(
         title=row["title"], company=row["company"], remote=row["remote"], countries=row["countries"],
         cities=[str(place["city"]) for place in row["locations"] if isinstance(place, dict) and place.get("city")],
-        description=row["description_text"], employment_type=row["employment_type"], with_sketch=with_sketch)
+        employment_type=row["employment_type"], with_sketch=False)
 
 
 class _JobCandidates:
@@ -64,7 +65,7 @@ class _JobCandidates:
         self._full: dict[int, dedup.Candidate] = {
             row["id"]: _candidate_decoder.decode(row["dedup_candidate"])
             for row in rows if row["dedup_candidate"] is not None}
-        self._light = {job_id: _row_candidate(row, with_sketch=False)
+        self._light = {job_id: _light_row_candidate(row)
                        for job_id, row in self._rows.items() if job_id not in self._full}
         self.computed: list[tuple[int, bytes]] = []
 
@@ -77,7 +78,7 @@ class _JobCandidates:
     def full(self, job_id: int) -> dedup.Candidate:
         found = self._full.get(job_id)
         if found is None:
-            found = self._full[job_id] = _row_candidate(self._rows[job_id])
+            found = self._full[job_id] = dedup.sketched(self._light[job_id], self._rows[job_id]["description_text"])
             self.computed.append((job_id, _candidate_encoder.encode(found)))
         return found
 
@@ -140,7 +141,7 @@ async def decide(conn: asyncpg.Connection, listings: Sequence[Listing],
             taken = None  # closed or gone since the first read
         if not possible and taken is None:
             continue
-        mine = dedup.candidate(listing)
+        mine = dedup.sketched(light, listing.description_text)
         job_id = dedup.find_duplicate(mine, ((j, jobs.full(j)) for j in possible))
         if job_id is not None:
             decisions.near[index] = job_id

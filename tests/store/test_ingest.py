@@ -11,6 +11,10 @@ from aggregator.model import RawListing
 from aggregator.normalise import normalise
 from aggregator.store.postings import Incoming, ingest
 
+#: One opening's text, as a board carries it; another board adds a line to it.
+PAYMENTS_API = ("We are hiring a senior Python engineer to build our payments APIs with Django and PostgreSQL. "
+                "You will own services end to end, mentor engineers and improve reliability across the stack.")
+
 
 def item(source: str, external_id: str, title: str, company: str = "Acme", *, description: str = "Build APIs.",
          location: str = "Remote", scope: str = "") -> Incoming:
@@ -139,14 +143,12 @@ async def test_concurrent_overlapping_batches_neither_deadlock_nor_duplicate(cle
 
 
 async def test_near_duplicate_on_another_board_joins_the_job(clean_db: str) -> None:
-    description = ("We are hiring a senior Python engineer to build our payments APIs with Django and PostgreSQL. "
-                   "You will own services end to end, mentor engineers and improve reliability across the stack.")
     conn = await asyncpg.connect(clean_db)
     try:
         first = await ingest(conn, "remotive", [item("remotive", "r1", "Sr. Python Engineer (Remote)", "ACME Inc.",
-                                                     description=description)])
+                                                     description=PAYMENTS_API)])
         second = await ingest(conn, "weworkremotely", [item("weworkremotely", "w1", "Senior Python Engineer", "Acme",
-                                                            description=description + " Apply now.")])
+                                                            description=PAYMENTS_API + " Apply now.")])
         assert (second.new, second.duplicates, second.new_job_ids) == (1, 1, [])
         assert await conn.fetchval("SELECT count(DISTINCT job_id) FROM postings") == 1
         # A genuinely different role at the same company stays apart.
@@ -201,15 +203,13 @@ async def test_candidates_are_read_and_built_only_for_jobs_with_a_close_title(cl
 
 async def test_jobs_stored_without_title_keys_still_take_their_duplicates(clean_db: str) -> None:
     """Jobs written before title keys existed (NULL) are keyed when read."""
-    description = ("We are hiring a senior Python engineer to build our payments APIs with Django and PostgreSQL. "
-                   "You will own services end to end, mentor engineers and improve reliability across the stack.")
     conn = await asyncpg.connect(clean_db)
     try:
         first = await ingest(conn, "remotive", [item("remotive", "r1", "Sr. Python Engineer (Remote)", "ACME Inc.",
-                                                     description=description)])
+                                                     description=PAYMENTS_API)])
         await conn.execute("UPDATE jobs SET title_key = NULL, dedup_candidate = NULL")
         second = await ingest(conn, "weworkremotely", [item("weworkremotely", "w1", "Senior Python Engineer", "Acme",
-                                                            description=description + " Apply now.")])
+                                                            description=PAYMENTS_API + " Apply now.")])
         assert (second.new, second.duplicates, second.new_job_ids) == (1, 1, [])
         assert await conn.fetchval("SELECT array_agg(DISTINCT job_id) FROM postings") == first.new_job_ids
     finally:

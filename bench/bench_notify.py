@@ -1,11 +1,15 @@
 """Benchmark: deliveries per second to local receivers, through the whole send path.
 
-    .venv/bin/python -m bench.bench_notify [--emails 1000] [--webhooks 1000] [--concurrency 10]
+    .venv/bin/python -m bench.bench_notify [--emails 1000] [--webhooks 1000] [--concurrency 10] [--relay-ms 10]
 
 Each delivery goes through `Notifier.deliver` as a worker runs it: claim in PostgreSQL → render or
-sign → SMTP (aiosmtpd on loopback, one reused connection) or HTTP POST (aiohttp receiver on loopback,
+sign → SMTP (aiosmtpd on loopback, reused connections) or HTTP POST (aiohttp receiver on loopback,
 per-destination limits in Redis) → mark sent. PostgreSQL as in bench/_servers.py; Redis from
 HIREWIRE_REDIS_URL, else 127.0.0.1:6379, else an embedded one.
+
+Email is sent twice more to a relay that answers each SMTP command after `--relay-ms` (a relay in
+another data centre), once over a single connection (the baseline: its round trips cannot
+overlap) and once over the worker's default pool of connections.
 """
 
 from __future__ import annotations
@@ -19,7 +23,9 @@ import socket
 import tempfile
 import time
 import uuid
+from dataclasses import replace
 from pathlib import Path
+from typing import Any
 
 import asyncpg
 import structlog
@@ -39,8 +45,28 @@ POLICY = DeliveryPolicy(destination_rate=100_000.0, destination_burst=1000, dest
 class Sink:
     def __init__(self) -> None:
         self.count = 0
+        #: Seconds the server waits before each reply to MAIL, RCPT and DATA: the relay's distance.
+        self.delay = 0.0
+
+    async def _distance(self) -> None:
+        if self.delay:
+            await asyncio.sleep(self.delay)
+
+    async def handle_MAIL(self, server: object, session: object, envelope: Any, address: str,
+                          options: list[str]) -> str:
+        await self._distance()
+        envelope.mail_from = address
+        envelope.mail_options.extend(options)
+        return "250 OK"
+
+    async def handle_RCPT(self, server: object, session: object, envelope: Any, address: str,
+                          options: list[str]) -> str:
+        await self._distance()
+        envelope.rcpt_tos.append(address)
+        return "250 OK"
 
     async def handle_DATA(self, server: object, session: object, envelope: object) -> str:
+        await self._distance()
         self.count += 1
         return "250 OK"
 
@@ -51,7 +77,7 @@ def _free_port() -> int:
         return int(probe.getsockname()[1])
 
 
-async def _seed(url: str, kind: str, n: int, destination: str, secret: str | None) -> list[int]:
+async def _seed(url: str, kind: str, n: int, destination: str, secret: str | None, tag: str = "") -> list[int]:
     conn = await asyncpg.connect(url)
     try:
         job_ids = [r["id"] for r in await conn.fetch(
@@ -59,7 +85,7 @@ async def _seed(url: str, kind: str, n: int, destination: str, secret: str | Non
             "SELECT 'fp' || g || $2, 'Senior Python Engineer ' || g, 'Saltmarsh Labs',"
             " 'https://jobs.example.org/' || g,"
             " 'remotive', repeat('Build APIs with Django. ', 40), '{Django,PostgreSQL}', 'remote' "
-            "FROM generate_series(1, $1) g RETURNING id", n, kind)]
+            "FROM generate_series(1, $1) g RETURNING id", n, kind + tag)]
         ids = []
         for job_id in job_ids:  # one alert per delivery: instant mail to many subscribers
             email, hook = (f"user{job_id}@example.org", None) if kind == "email" else (None, destination)
@@ -85,7 +111,7 @@ async def _run(notifier: Notifier, ids: list[int], concurrency: int) -> float:
     return time.perf_counter() - started
 
 
-async def main(emails: int, webhooks: int, concurrency: int) -> None:
+async def main(emails: int, webhooks: int, concurrency: int, relay_ms: float) -> None:
     redis_url = os.environ.get("HIREWIRE_REDIS_URL") or ("redis://127.0.0.1:6379/0" if _port_open(6379) else None)
     with contextlib.ExitStack() as stack:
         if redis_url is None:
@@ -119,16 +145,31 @@ async def main(emails: int, webhooks: int, concurrency: int) -> None:
             secret = generate_secret()
             mail_ids = await _seed(db_url, "email", emails, "", None)
             hook_ids = await _seed(db_url, "webhook", webhooks, f"http://127.0.0.1:{port}/hook", secret)
+            relayed = min(emails, 300)
+            single = await _seed(db_url, "email", relayed, "", None, "single")
+            pooled = await _seed(db_url, "email", relayed, "", None, "pooled")
             async with connect(settings, pool_size=concurrency + 2) as rt:
                 notifier = Notifier(rt, POLICY)
                 mail_s = await _run(notifier, mail_ids, concurrency)
                 hook_s = await _run(notifier, hook_ids, concurrency)
                 await notifier.aclose()
+                sink.delay = relay_ms / 1000
+                single_notifier = Notifier(rt, replace(POLICY, smtp_connections=1))
+                single_s = await _run(single_notifier, single, concurrency)
+                await single_notifier.aclose()
+                notifier = Notifier(rt, POLICY)
+                pooled_s = await _run(notifier, pooled, concurrency)
+                await notifier.aclose()
             await runner.cleanup()
-    assert sink.count == emails and received == webhooks
+    assert sink.count == emails + 2 * relayed and received == webhooks
+    pool = POLICY.smtp_connections
     print(f"notify benchmark (concurrency {concurrency}, loopback receivers, full claim → send → mark path)")
-    print(f"  emails:   {emails:>6} in {mail_s:6.2f} s = {emails / mail_s:8,.0f} emails/s (one SMTP connection)")
+    print(f"  emails:   {emails:>6} in {mail_s:6.2f} s = {emails / mail_s:8,.0f} emails/s (≤ {pool} SMTP connections)")
     print(f"  webhooks: {webhooks:>6} in {hook_s:6.2f} s = {webhooks / hook_s:8,.0f} webhooks/s (signed, SSRF-checked)")
+    print(f"  relay answering after {relay_ms:g} ms:")
+    print(f"    emails, one connection:   {relayed / single_s:8,.0f} emails/s (baseline: round trips in series)")
+    print(f"    emails, {pool} connections:    {relayed / pooled_s:8,.0f} emails/s "
+          f"({single_s / pooled_s:.1f}× the single connection)")
 
 
 if __name__ == "__main__":
@@ -136,6 +177,7 @@ if __name__ == "__main__":
     parser.add_argument("--emails", type=int, default=1000)
     parser.add_argument("--webhooks", type=int, default=1000)
     parser.add_argument("--concurrency", type=int, default=10)
+    parser.add_argument("--relay-ms", type=float, default=10.0)
     args = parser.parse_args()
     structlog.configure(wrapper_class=structlog.make_filtering_bound_logger(logging.WARNING))  # no per-send lines
-    asyncio.run(main(args.emails, args.webhooks, args.concurrency))
+    asyncio.run(main(args.emails, args.webhooks, args.concurrency, args.relay_ms))

@@ -32,6 +32,8 @@ class DeliveryPolicy:
     webhook_timeout: float = 10.0
     webhook_connect_timeout: float = 5.0
     smtp_timeout: float = 30.0
+    #: SMTP connections a worker may hold open to the relay: concurrent sends use one each.
+    smtp_connections: int = 4
     #: Bytes of a webhook response kept (for last_error); the rest is never read.
     max_response_bytes: int = 4096
     max_redirects: int = 3
@@ -75,6 +77,33 @@ class DeliveryPolicy:
                    lease=seconds("HIREWIRE_DELIVERY_LEASE", base.lease),
                    webhook_timeout=seconds("HIREWIRE_WEBHOOK_TIMEOUT", base.webhook_timeout),
                    smtp_timeout=seconds("HIREWIRE_SMTP_TIMEOUT", base.smtp_timeout),
-                   destination_rate=float(env.get("HIREWIRE_WEBHOOK_RATE") or base.destination_rate),
-                   destination_concurrency=int(env.get("HIREWIRE_WEBHOOK_CONCURRENCY")
-                                               or base.destination_concurrency))
+                   smtp_connections=_count(env, "HIREWIRE_SMTP_CONNECTIONS", base.smtp_connections, 64),
+                   destination_rate=_rate(env, "HIREWIRE_WEBHOOK_RATE", base.destination_rate),
+                   destination_concurrency=_count(env, "HIREWIRE_WEBHOOK_CONCURRENCY",
+                                                  base.destination_concurrency, 1000))
+
+
+def _count(env: Mapping[str, str], name: str, default: int, most: int) -> int:
+    raw = env.get(name)
+    if not raw:
+        return default
+    try:
+        value = int(raw)
+    except ValueError:
+        raise ConfigError(name, f"must be a whole number, not {raw!r}") from None
+    if not 1 <= value <= most:
+        raise ConfigError(name, f"must be between 1 and {most}, not {value}")
+    return value
+
+
+def _rate(env: Mapping[str, str], name: str, default: float) -> float:
+    raw = env.get(name)
+    if not raw:
+        return default
+    try:
+        value = float(raw)
+    except ValueError:
+        raise ConfigError(name, f"must be a number of requests per second, not {raw!r}") from None
+    if not 0 < value < float("inf"):
+        raise ConfigError(name, f"must be above 0, not {raw}")
+    return value

@@ -1,8 +1,13 @@
-"""One reused SMTP connection per worker, configured from `HIREWIRE_SMTP_URL`.
+"""A small pool of reused SMTP connections per worker, configured from `HIREWIRE_SMTP_URL`.
 
 `smtp://user:pass@host:port` (plain, `?starttls=true` to upgrade), `smtps://…` (implicit TLS);
 `?cafile=PATH` trusts a private CA. Connecting and authenticating once for many messages is what
 makes a digest run of thousands of mails cheap; a dropped connection is reopened once per send.
+
+One SMTP transaction is three round trips (MAIL, RCPT, DATA) that cannot overlap on a connection,
+so one connection to a relay 20 ms away sends at most about 15 messages a second. Concurrent sends
+therefore each take a connection of their own, up to `connections`; connections are opened only
+when sends actually overlap, and idle ones are reused most recently used first.
 """
 
 from __future__ import annotations
@@ -55,12 +60,15 @@ def _classify(exc: Exception) -> Exception:
 
 
 class SmtpSender:
-    """Sends messages over one lazily opened connection; safe to share between concurrent jobs."""
+    """Sends messages over up to `connections` lazily opened connections; safe to share between
+    concurrent jobs."""
 
-    def __init__(self, config: SmtpConfig) -> None:
+    def __init__(self, config: SmtpConfig, connections: int = 1) -> None:
         self.config = config
-        self._client: aiosmtplib.SMTP | None = None
-        self._lock = asyncio.Lock()
+        self._slots = asyncio.Semaphore(max(1, connections))
+        #: Connections not in use by a send; the last one is the most recently used.
+        self._idle: list[aiosmtplib.SMTP] = []
+        self._closed = False
         self.connections = 0
 
     def _tls_context(self) -> ssl.SSLContext | None:
@@ -77,7 +85,7 @@ class SmtpSender:
             try:
                 await client.login(cfg.username, cfg.password or "")
             except BaseException:
-                client.close()  # not yet `self._client`: nobody else would ever close this socket
+                client.close()  # not in the pool yet: nobody else would ever close this socket
                 raise
         self.connections += 1
         return client
@@ -91,34 +99,48 @@ class SmtpSender:
         raw = message.as_bytes(policy=message.policy)
         sender = message["From"].addresses[0].addr_spec
         recipients = [address.addr_spec for address in message["To"].addresses]
-        async with self._lock:
-            for attempt in (1, 2):
-                try:
-                    if self._client is None or not self._client.is_connected:
-                        self._client = await self._connect()
-                    await self._client.sendmail(sender, recipients, raw)
-                    return 250
-                except aiosmtplib.SMTPServerDisconnected as exc:
-                    self._client = None
-                    if attempt == 2:
+        async with self._slots:
+            client = self._idle.pop() if self._idle else None
+            try:
+                for attempt in (1, 2):
+                    try:
+                        if client is None or not client.is_connected:
+                            client = await self._connect()
+                        await client.sendmail(sender, recipients, raw)
+                        return 250
+                    except aiosmtplib.SMTPServerDisconnected as exc:
+                        client = None
+                        if attempt == 2:
+                            raise _classify(exc) from None
+                    except (aiosmtplib.SMTPRecipientsRefused, aiosmtplib.SMTPResponseException) as exc:
+                        if isinstance(exc, aiosmtplib.SMTPAuthenticationError):
+                            await _quit(client)
+                            client = None
+                        raise _classify(exc) from None  # the server answered: the connection stays usable
+                    except (aiosmtplib.SMTPException, OSError, TimeoutError) as exc:
+                        await _quit(client)
+                        client = None
                         raise _classify(exc) from None
-                except (aiosmtplib.SMTPRecipientsRefused, aiosmtplib.SMTPResponseException) as exc:
-                    if isinstance(exc, aiosmtplib.SMTPAuthenticationError):
-                        await self._drop()
-                    raise _classify(exc) from None  # the server answered: the connection stays usable
-                except (aiosmtplib.SMTPException, OSError, TimeoutError) as exc:
-                    await self._drop()
-                    raise _classify(exc) from None
+            finally:
+                if client is not None:
+                    if self._closed:
+                        await _quit(client)
+                    else:
+                        self._idle.append(client)
         raise AssertionError("unreachable")
 
-    async def _drop(self) -> None:
-        client, self._client = self._client, None
-        if client is not None:
-            try:
-                await client.quit()
-            except (aiosmtplib.SMTPException, OSError, TimeoutError):
-                client.close()
-
     async def aclose(self) -> None:
-        async with self._lock:
-            await self._drop()
+        """Close the idle connections; one still sending is closed when its send ends."""
+        self._closed = True
+        idle, self._idle = self._idle, []
+        for client in idle:
+            await _quit(client)
+
+
+async def _quit(client: aiosmtplib.SMTP | None) -> None:
+    if client is None:
+        return
+    try:
+        await client.quit()
+    except (aiosmtplib.SMTPException, OSError, TimeoutError):
+        client.close()

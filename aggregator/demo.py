@@ -65,6 +65,10 @@ _ROUTES: dict[str, str] = {
     "/greenhouse/v1/boards/tidewater/jobs": "greenhouse.json",
     "/lever/v0/postings/quillstack": "lever.json",
     "/ashby/posting-api/job-board/harbor-labs": "ashby.json",
+    "/smartrecruiters/v1/companies/initech/postings": "smartrecruiters.json",
+    **{f"/smartrecruiters/v1/companies/initech/postings/743999100000{n}": f"smartrecruiters_posting_{n}.json"
+       for n in ("101", "102", "103", "104")},
+    "/workable/api/v1/widget/accounts/globex": "workable.json",
     "/hn/api/v1/search_by_date": "hn_search.json",
     "/careers/jobs/vk-2026-0142-senior-python-backend-engineer": "jsonld_job.html",
     "/feeds/jobs.atom": "feed.atom",
@@ -100,6 +104,10 @@ def source_tables(base: str) -> dict[str, dict[str, Any]]:
         "lever": {"url": f"{base}/lever/v0/postings/{{board}}?mode=json&limit=100", "boards": ["quillstack"]},
         "ashby": {"url": f"{base}/ashby/posting-api/job-board/{{board}}?includeCompensation=true",
                   "boards": ["harbor-labs"]},
+        # A list page, then each posting's own page (its description) from the same host.
+        "smartrecruiters": {"url": f"{base}/smartrecruiters/v1/companies/{{board}}/postings?limit=100&offset=0",
+                            "boards": ["initech"]},
+        "workable": {"url": f"{base}/workable/api/v1/widget/accounts/{{board}}?details=true", "boards": ["globex"]},
         "hn": {"url": f"{base}/hn/api/v1/search_by_date?tags=story,author_whoishiring&hitsPerPage=20"},
         # Jobicy's own RSS feed read as a plain feed too: its jobs arrive twice, from two sources, and
         # are merged (by exact fingerprint or by near-duplicate decision) into one job each.

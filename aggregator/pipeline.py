@@ -8,6 +8,7 @@ affecting any other.
 
 from __future__ import annotations
 
+import asyncio
 import json
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
@@ -22,7 +23,7 @@ from aggregator.store import postings as store_postings
 from aggregator.store import sources as store_sources
 from scrapers import sources as registry
 from scrapers.fetch import Fetcher, Policy
-from scrapers.sources.base import ParseContext
+from scrapers.sources.base import Page, ParseContext
 
 __all__ = ["SourceReport", "refresh_source"]
 
@@ -57,13 +58,36 @@ def _raw_bytes(raw: object) -> bytes | None:
     return json.dumps(raw, ensure_ascii=False, default=str).encode()
 
 
+def _read_page(adapter: registry.Source, body: bytes, ctx: ParseContext, scope: str,
+               keep_all: bool) -> tuple[Page, list[tuple[str, store_postings.Incoming | None]]]:
+    """Parse one payload and normalise its listings: the page, and each listing's external id with
+    what to store (None: not a Python backend role, skipped).
+
+    About a millisecond of CPU per listing: it runs in a thread, so the worker's event loop keeps
+    serving its other jobs (fetches, heartbeats, deliveries) while a large page is read.
+    """
+    parsed = adapter.parse(body, ctx)
+    readings: list[tuple[str, store_postings.Incoming | None]] = []
+    for raw in parsed.listings:
+        listing = normalise(raw)
+        keep = listing.python_backend or keep_all
+        readings.append((listing.external_id,
+                         store_postings.Incoming(listing, _raw_bytes(raw.raw), scope) if keep else None))
+    return parsed, readings
+
+
 async def _fetch_all(cfg: SourceSettings, fetcher: Fetcher, conn: asyncpg.Connection,
                      report: SourceReport) -> tuple[list[store_postings.Incoming], list[str],
                                                     list[tuple[str, str | None, str | None]],
                                                     list[store_sources.FetchRun], float | None]:
-    """Read every start URL of the source and the pages they lead to."""
+    """Read every start URL of the source and the pages they lead to.
+
+    A listing read twice in one run (a list page, then the posting's own detail page) counts once,
+    and its last reading decides: it is stored as read there, or skipped when that reading is not a
+    Python backend role.
+    """
     adapter = registry.get(cfg.name)
-    items: list[store_postings.Incoming] = []
+    readings: dict[str, store_postings.Incoming | None] = {}
     complete_scopes: list[str] = []
     validators: list[tuple[str, str | None, str | None]] = []
     runs: list[store_sources.FetchRun] = []
@@ -101,7 +125,9 @@ async def _fetch_all(cfg: SourceSettings, fetcher: Fetcher, conn: asyncpg.Connec
                 complete = False  # nothing to compare against: close nothing
                 continue
             try:
-                parsed = adapter.parse(response.body, ParseContext(url=url, board=board, page=page))
+                parsed, page_readings = await asyncio.to_thread(
+                    _read_page, adapter, response.body, ParseContext(url=url, board=board, page=page), scope,
+                    cfg.keep_all)
             except ParseError as exc:
                 report.errors.append(f"{url}: {exc}")
                 runs.append(store_sources.FetchRun(cfg.name, url, "error", http_status=response.status,
@@ -110,13 +136,7 @@ async def _fetch_all(cfg: SourceSettings, fetcher: Fetcher, conn: asyncpg.Connec
                                                    error_class="ParseError", error_message=str(exc)))
                 complete = False
                 break
-            report.fetched += len(parsed.listings)
-            for raw in parsed.listings:
-                listing = normalise(raw)
-                if listing.python_backend or cfg.keep_all:
-                    items.append(store_postings.Incoming(listing, _raw_bytes(raw.raw), scope))
-                else:
-                    report.skipped += 1
+            readings.update(page_readings)
             runs.append(store_sources.FetchRun(
                 cfg.name, url, "ok", http_status=response.status, bytes=len(response.body),
                 attempts=response.attempts, duration_ms=response.duration_ms, listings=len(parsed.listings),
@@ -127,6 +147,9 @@ async def _fetch_all(cfg: SourceSettings, fetcher: Fetcher, conn: asyncpg.Connec
             queue.extend((follow, page + 1) for follow in parsed.follow)
         if complete:
             complete_scopes.append(scope)
+    items = [item for item in readings.values() if item is not None]
+    report.fetched = len(readings)
+    report.skipped = len(readings) - len(items)
     return items, complete_scopes, validators, runs, retry_after
 
 

@@ -32,7 +32,8 @@ REAL = Path(__file__).resolve().parents[2] / "shared" / "fixtures" / "real"
 #: Corpus file prefix -> source name.
 FILES = {"remoteok": "remoteok", "remotive": "remotive", "jobicy": "jobicy", "wwr": "weworkremotely",
          "pythonorg": "pythonorg", "arbeitnow": "arbeitnow", "himalayas": "himalayas",
-         "greenhouse": "greenhouse", "lever": "lever", "ashby": "ashby", "hn": "hn", "jsonld": "jsonld"}
+         "greenhouse": "greenhouse", "lever": "lever", "ashby": "ashby", "hn": "hn", "jsonld": "jsonld",
+         "smartrecruiters": "smartrecruiters", "workable": "workable"}
 
 
 def real_listings() -> list[RawListing]:

@@ -38,8 +38,10 @@ _LEVEL_WORDS: tuple[tuple[str, str], ...] = (
 _LEVEL_RES = tuple(
     (level, re.compile(rf"(?<![\w-])(?:{words})(?![\w-])", re.I)) for level, words in _LEVEL_WORDS
 )
-#: Level fields that name a level no title word does ("Executive" in a title is a sales role).
-_HINT_ONLY = {"executive": "principal", "entry": "junior", "experienced": None}
+#: Level fields that name a level no title word does ("Executive" in a title is a sales role). On the
+#: LinkedIn ladder that Workable and SmartRecruiters use (Internship, Entry level, Associate,
+#: Mid-Senior level, Director, Executive), Associate is the rung between junior and senior.
+_HINT_ONLY = {"executive": "principal", "entry": "junior", "experienced": None, "associate": "mid"}
 
 #: Phrases in which a level word is not about the role's level.
 _NOT_A_LEVEL = re.compile(r"\blead\s+gen\w*|\bsenior\s+(?:living|care|citizens?|homes?)\b", re.I)
@@ -48,7 +50,8 @@ _ROMAN = re.compile(r"(?i:engineer|developer|programmer|specialist|analyst|scien
                     r"administrator|consultant|representative|associate|technician|designer)\s+"
                     r"(I{1,3}|IV|V)(?=\s*(?:$|[,(|/–-]))")
 _ROMAN_LEVEL = {"I": "junior", "II": "mid", "III": "senior", "IV": "lead", "V": "principal"}
-#: "Junior/Mid", "Mid-Senior", "Senior to Lead": a range, read as its lower bound.
+#: "Junior/Mid", "Mid / Senior", "Senior to Lead": a range, read as its lower bound. "Mid-Senior"
+#: written as one word is not a range but LinkedIn's rung for experienced staff: senior (above).
 _RANGE_SEPARATOR = re.compile(r"^\s*(?:/|-|–|to|or|&|and)\s*$", re.I)
 
 

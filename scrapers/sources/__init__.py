@@ -20,6 +20,8 @@ _MODULES: dict[str, str] = {
     "greenhouse": "greenhouse",
     "lever": "lever",
     "ashby": "ashby",
+    "smartrecruiters": "smartrecruiters",
+    "workable": "workable",
     "hn": "hn",
     "rss": "rss",
     "jsonld": "jsonld",

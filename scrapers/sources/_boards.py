@@ -1,4 +1,5 @@
-"""Helpers shared by the ATS board adapters (Greenhouse, Lever, Ashby): one board is one company."""
+"""Helpers shared by the ATS board adapters (Greenhouse, Lever, Ashby, SmartRecruiters, Workable): one
+board is one company."""
 
 from __future__ import annotations
 

@@ -199,6 +199,32 @@ _COMPONENT = st.fixed_dictionaries({}, optional={
     "compensationType": st.sampled_from(["Salary", "EquityPercentage", "Bonus", "x"]),
     "interval": st.sampled_from(["1 YEAR", "1 HOUR", "1 MONTH", "NONE", "x"]), "currencyCode": _field(CURRENCY),
     "minValue": _field(NUMBER), "maxValue": _field(NUMBER)})
+_LABEL = st.fixed_dictionaries({}, optional={"id": _field(TEXT), "label": _field(TEXT)})
+_SR_LOCATION = st.fixed_dictionaries({}, optional={
+    "city": _field(TEXT), "region": _field(TEXT), "country": _field(_COUNTRY), "remote": BOOL, "hybrid": BOOL,
+    "fullLocation": _field(TEXT)})
+_SR_SECTION = st.fixed_dictionaries({}, optional={"title": _field(TEXT), "text": _field(HTML)})
+_SMARTRECRUITERS = _object(
+    {"id": ID, "name": TEXT},
+    {"company": st.fixed_dictionaries({}, optional={"identifier": _field(TEXT), "name": _field(TEXT)}),
+     "releasedDate": DATE, "location": _SR_LOCATION, "department": _LABEL, "function": _LABEL,
+     "typeOfEmployment": _LABEL, "experienceLevel": _LABEL, "ref": URL, "postingUrl": URL, "applyUrl": URL,
+     "customField": st.lists(st.fixed_dictionaries({}, optional={"fieldLabel": _field(TEXT),
+                                                               "valueLabel": _field(TEXT)}), max_size=3),
+     "jobAd": st.fixed_dictionaries({}, optional={"sections": st.dictionaries(
+         st.sampled_from(["companyDescription", "jobDescription", "qualifications", "additionalInformation", "x"]),
+         _field(_SR_SECTION), max_size=4)})},
+)
+_WORKABLE_PLACE = st.fixed_dictionaries({}, optional={
+    "country": _field(TEXT), "countryCode": _field(_COUNTRY), "city": _field(TEXT), "region": _field(TEXT),
+    "hidden": BOOL})
+_WORKABLE = _object(
+    {"shortcode": ID, "title": TEXT},
+    {"employment_type": TEXT, "telecommuting": BOOL, "department": TEXT, "url": URL, "shortlink": URL,
+     "application_url": URL, "published_on": DATE, "created_at": DATE, "country": TEXT, "city": TEXT,
+     "state": TEXT, "experience": TEXT, "function": TEXT, "industry": TEXT,
+     "locations": st.lists(_WORKABLE_PLACE, max_size=3), "description": HTML},
+)
 _ASHBY = _object(
     {"id": ID, "title": TEXT},
     {"jobUrl": URL, "applyUrl": URL, "location": TEXT, "address": _POSTAL,
@@ -420,6 +446,12 @@ DOCUMENTS: dict[str, Strategy] = {
         "meta": st.fixed_dictionaries({"total": NUMBER})})),
     "lever": _json(st.one_of(_items(_LEVER), st.fixed_dictionaries({"ok": st.just(False), "error": TEXT}))),
     "ashby": _json(st.fixed_dictionaries({"jobs": _items(_ASHBY)}, optional={"apiVersion": TEXT})),
+    "smartrecruiters": _json(st.one_of(
+        st.fixed_dictionaries({"content": _items(_SMARTRECRUITERS)}, optional={
+            "offset": _field(NUMBER), "limit": _field(NUMBER), "totalFound": _field(NUMBER)}),
+        _SMARTRECRUITERS, st.fixed_dictionaries({"message": TEXT}))),
+    "workable": _json(st.fixed_dictionaries({"jobs": _items(_WORKABLE)}, optional={
+        "name": TEXT, "description": HTML})),
     "hn": _json(_HN),
     "rss": _feed(),
     "weworkremotely": _feed(),
@@ -456,6 +488,7 @@ _SAMPLES: dict[str, tuple[str, ...]] = {
     "weworkremotely": ("weworkremotely.rss",), "pythonorg": ("pythonorg.rss",), "arbeitnow": ("arbeitnow.json",),
     "himalayas": ("himalayas.json",), "greenhouse": ("greenhouse.json",), "lever": ("lever.json",),
     "ashby": ("ashby.json",), "hn": ("hn_search.json", "hn_thread.json"),
+    "smartrecruiters": ("smartrecruiters.json", "smartrecruiters_posting_102.json"), "workable": ("workable.json",),
     "rss": ("feed.atom", "pythonorg.rss", "weworkremotely.rss", "jobicy.rss"),
     "jsonld": ("jsonld_job.html", "sitemap.xml"),
 }
@@ -464,14 +497,15 @@ REAL_PREFIXES: dict[str, tuple[str, ...]] = {
     "remoteok": ("remoteok-",), "remotive": ("remotive-",), "jobicy": ("jobicy-",), "weworkremotely": ("wwr-",),
     "pythonorg": ("pythonorg-",), "arbeitnow": ("arbeitnow-",), "himalayas": ("himalayas-",),
     "greenhouse": ("greenhouse-",), "lever": ("lever-",), "ashby": ("ashby-",), "hn": ("hn-",),
-    "rss": ("wwr-", "pythonorg-"), "jsonld": ("jsonld-",),
+    "rss": ("wwr-", "pythonorg-"), "jsonld": ("jsonld-",), "smartrecruiters": ("smartrecruiters-",),
+    "workable": ("workable-",),
 }
 #: Real files up to this size are mutated whole; larger ones item by item (a whole 450 kB capture costs
 #: ~1 s per example under tracemalloc, which 10,000 examples cannot afford; `test_real_payload_mutations`
 #: mutates them whole a few times instead).
 WHOLE_LIMIT = 24 * 1024
 _PER_FILE = 25
-_LIST_KEYS = ("jobs", "data", "hits", "children")
+_LIST_KEYS = ("jobs", "data", "hits", "children", "content")
 _RSS_ITEM = re.compile(rb"<(item|entry)[\s>].*?</\1>", re.S)
 
 

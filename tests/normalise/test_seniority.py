@@ -69,6 +69,13 @@ def test_seniority_from_title(title: str, expected: str | None) -> None:
         ("Any", None),
         ("Manager", None),
         ("Midweight", "mid"),
+        # The LinkedIn ladder (Workable, SmartRecruiters)
+        ("Internship", "intern"),
+        ("Entry level", "junior"),
+        ("Associate", "mid"),
+        ("Mid-Senior level", "senior"),
+        ("Director", "lead"),
+        ("Not Applicable", None),
     ],
 )
 def test_seniority_from_the_sources_level_field(hint: str, expected: str | None) -> None:

@@ -3,12 +3,16 @@
 from __future__ import annotations
 
 import json
+import threading
 from collections.abc import Awaitable, Callable
 
+import pytest
 from aiohttp import web
 
 from aggregator import pipeline
 from aggregator.config import Settings
+from aggregator.model import Listing, RawListing
+from aggregator.normalise import normalise
 from aggregator.runtime import connect
 from aggregator.store import sources as store_sources
 from scrapers.fetch import Fetcher
@@ -52,3 +56,29 @@ async def test_next_links_are_followed_up_to_the_page_cap(
     assert report.ok and report.fetched == 3 * len(SAMPLE["data"])
     assert [r["url"].rsplit("=", 1)[1] for r in runs] == ["1", "2", "3"]
     assert {r["status"] for r in runs} == {"ok"}
+
+
+async def test_pages_are_parsed_and_normalised_off_the_event_loop(
+        clean_db: str, make_settings: Callable[..., Settings],
+        http_server: Callable[[web.Application], Awaitable[str]], monkeypatch: pytest.MonkeyPatch) -> None:
+    """A large page costs about a millisecond of CPU per listing: it must not stall the worker's
+    other jobs, so parsing and normalising run in a thread, not on the loop's own."""
+    threads: list[int] = []
+
+    def recording(raw: RawListing) -> Listing:
+        threads.append(threading.get_ident())
+        return normalise(raw)
+
+    monkeypatch.setattr(pipeline, "normalise", recording)
+    base = await http_server(endless_feed())
+    settings = make_settings({"arbeitnow": {"url": f"{base}/api/job-board-api?page=1", "max_pages": 2,
+                                            "rate": 100.0, "burst": 10, "keep_all": True}})
+    async with connect(settings) as rt, Fetcher(settings.fetch, redis=rt.redis,
+                                                prefix=settings.redis_prefix) as fetcher:
+        async with rt.pool.acquire() as conn:
+            await store_sources.sync(conn, {"arbeitnow": True})
+        report = await pipeline.refresh_source(settings, rt.pool, fetcher, "arbeitnow")
+        async with rt.pool.acquire() as conn:
+            stored = await conn.fetchval("SELECT count(*) FROM postings WHERE source = 'arbeitnow'")
+    assert report.ok and report.fetched == 2 * len(SAMPLE["data"]) == stored == len(threads)
+    assert threading.get_ident() not in threads

@@ -29,10 +29,9 @@ from tests.sources.conftest import REAL, SAMPLES
 PREFIX_SOURCE: dict[str, str] = {
     "remoteok": "remoteok", "remotive": "remotive", "jobicy": "jobicy", "wwr": "weworkremotely",
     "pythonorg": "pythonorg", "arbeitnow": "arbeitnow", "himalayas": "himalayas", "greenhouse": "greenhouse",
-    "lever": "lever", "ashby": "ashby", "hn": "hn", "jsonld": "jsonld",
+    "lever": "lever", "ashby": "ashby", "hn": "hn", "jsonld": "jsonld", "smartrecruiters": "smartrecruiters",
+    "workable": "workable",
 }
-#: Boards captured in the corpus that hirewire has no adapter for.
-NO_ADAPTER = {"smartrecruiters", "workable"}
 
 #: The fewest listings each file must yield: its job count in SOURCES.md, less the items that are
 #: genuinely not postings (remoteok-1 item 5 has an empty position; hn-1 holds 1 top-level post among
@@ -42,9 +41,9 @@ MIN_LISTINGS: dict[str, int] = {
     "greenhouse-2.json": 4, "himalayas-1.json": 20, "hn-1.json": 1, "hn-2.json": 0, "jobicy-1.json": 20,
     "jobicy-2.json": 8, "jsonld-1.html": 1, "jsonld-2.html": 1, "lever-1.json": 4, "lever-2.json": 28,
     "pythonorg-1.rss": 20, "remoteok-1.json": 96, "remoteok-2.json": 4, "remotive-1.json": 20,
-    "remotive-2.json": 4, "wwr-1.rss": 25, "wwr-2.rss": 22, "wwr-3.rss": 4,
+    "remotive-2.json": 4, "wwr-1.rss": 25, "wwr-2.rss": 22, "wwr-3.rss": 4, "smartrecruiters-1.json": 3,
+    "workable-1.json": 4,
 }
-UNSUPPORTED_FILES = ["smartrecruiters-1.json", "workable-1.json"]
 
 CONTRACT_FIELDS = {
     "source", "external_id", "url", "apply_url", "title", "company", "location_raw", "locations", "remote",
@@ -109,14 +108,7 @@ def test_every_corpus_file_is_in_the_table() -> None:
     if not REAL.is_dir():
         pytest.skip("the real corpus (../shared/fixtures/real) is not present")
     present = {p.name for p in REAL.glob("*-*.*")}
-    assert present <= set(MIN_LISTINGS) | set(UNSUPPORTED_FILES), "new corpus files need a minimum count here"
-
-
-@pytest.mark.parametrize("name", UNSUPPORTED_FILES)
-def test_boards_without_an_adapter(name: str) -> None:
-    _corpus_file(name)
-    assert name.split("-", 1)[0] in NO_ADAPTER
-    pytest.skip(f"{name}: hirewire has no adapter for this board")
+    assert present <= set(MIN_LISTINGS), "new corpus files need a minimum count here"
 
 
 def _contract_problems(row: dict[str, Any], source: str) -> list[str]:
@@ -195,6 +187,8 @@ JSON_SAMPLES: list[tuple[str, str, dict[str, str], Callable[[Any], list[Any]], s
     ("greenhouse", "greenhouse.json", {"board": "acme"}, lambda doc: doc["jobs"], "title"),
     ("lever", "lever.json", {"board": "acme"}, lambda doc: doc, "text"),
     ("ashby", "ashby.json", {"board": "acme"}, lambda doc: doc["jobs"], "title"),
+    ("smartrecruiters", "smartrecruiters.json", {"board": "initech"}, lambda doc: doc["content"], "name"),
+    ("workable", "workable.json", {"board": "globex"}, lambda doc: doc["jobs"], "title"),
     # A comment's title comes from its text, and a comment without text is a removed one (no warning
     # owed); its id is what a posting cannot do without.
     ("hn", "hn_thread.json", {}, lambda doc: doc["children"], "id"),
@@ -248,7 +242,7 @@ def test_a_broken_item_loses_only_that_item_with_a_warning(source: str, name: st
     document = copy.deepcopy(original)
     items = items_of(document)
     index = _target(source, items)
-    lost_id = str(items[index].get("id") or items[index].get("slug") or items[index].get("guid"))
+    lost_id = str(next((items[index][k] for k in ("id", "slug", "guid", "shortcode") if items[index].get(k)), None))
     items[index] = BREAKS[breaking](items[index], key)
 
     after, new_warnings = _page(source, document, ctx)

@@ -1,9 +1,9 @@
 """THE orchestrator: refresh one source, top to bottom.
 
-fetch (politely) → parse (the source's adapter) → normalise → store (one transaction, returning only
-the new canonical jobs) → hand the new job ids to matching. Every attempt is recorded in
-fetch_runs and the source's health row, so a failing source is visible and backed off without
-affecting any other.
+fetch (politely) → parse (the source's adapter) → normalise → store (one transaction per start URL:
+an ATS board, a feed or a page, returning only the new canonical jobs) → hand the new job ids to
+matching. Every attempt is recorded in fetch_runs and the source's health row, so a failing source is
+visible and backed off without affecting any other.
 """
 
 from __future__ import annotations
@@ -76,106 +76,129 @@ def _read_page(adapter: registry.Source, body: bytes, ctx: ParseContext, scope: 
     return parsed, readings
 
 
-async def _fetch_all(cfg: SourceSettings, fetcher: Fetcher, conn: asyncpg.Connection,
-                     report: SourceReport) -> tuple[list[store_postings.Incoming], list[str],
-                                                    list[tuple[str, str | None, str | None]],
-                                                    list[store_sources.FetchRun], float | None]:
-    """Read every start URL of the source and the pages they lead to.
+@dataclass(slots=True)
+class _Scope:
+    """What reading one start URL (an ATS board, a feed, a page) and the pages it leads to gave."""
 
-    A listing read twice in one run (a list page, then the posting's own detail page) counts once,
-    and its last reading decides: it is stored as read there, or skipped when that reading is not a
-    Python backend role.
+    scope: str
+    #: External id -> its last reading: what to store, or None when it is not a Python backend role.
+    readings: dict[str, store_postings.Incoming | None] = field(default_factory=dict)
+    #: Every page was read: postings of this scope missing from it may be closed.
+    complete: bool = True
+    validators: list[tuple[str, str | None, str | None]] = field(default_factory=list)
+    runs: list[store_sources.FetchRun] = field(default_factory=list)
+    retry_after: float | None = None
+
+    @property
+    def items(self) -> list[store_postings.Incoming]:
+        return [item for item in self.readings.values() if item is not None]
+
+
+async def _read_scope(cfg: SourceSettings, fetcher: Fetcher, pool: asyncpg.Pool, start_url: str, board: str | None,
+                      report: SourceReport) -> _Scope:
+    """Read one start URL and the pages it leads to (next pages, detail pages), up to `max_pages`.
+
+    A listing read twice (a list page, then the posting's own page) counts once, and its last
+    reading decides: it is stored as read there, or skipped when that reading is not a Python backend
+    role. No database connection is held while pages are fetched.
     """
     adapter = registry.get(cfg.name)
-    readings: dict[str, store_postings.Incoming | None] = {}
-    complete_scopes: list[str] = []
-    validators: list[tuple[str, str | None, str | None]] = []
-    runs: list[store_sources.FetchRun] = []
-    retry_after: float | None = None
     policy = Policy.of(cfg)
-    for start_url, board in cfg.start_urls():
-        scope = board or (start_url if (cfg.feeds or cfg.pages) else "")
-        queue: list[tuple[str, int]] = [(start_url, 0)]
-        seen: set[str] = set()
-        complete = True
-        while queue:
-            url, page = queue.pop(0)
-            if url in seen:
-                continue
-            if len(seen) >= cfg.max_pages:
-                complete = False
-                break
-            seen.add(url)
-            etag, modified = (await store_sources.validators(conn, url)) if cfg.conditional else (None, None)
-            try:
-                response = await fetcher.get(url, etag=etag, last_modified=modified, content_types=cfg.content_types,
-                                             policy=policy)
-            except FetchError as exc:
-                report.errors.append(f"{url}: {exc}")
-                runs.append(store_sources.FetchRun(cfg.name, url, "error", http_status=exc.status,
-                                                   attempts=exc.attempts, duration_ms=exc.duration_ms,
-                                                   error_class=type(exc).__name__, error_message=str(exc)))
-                retry_after = max(retry_after or 0, exc.retry_after or 0) or None
-                complete = False
-                break
-            if response.not_modified:
-                report.not_modified += 1
-                runs.append(store_sources.FetchRun(cfg.name, url, "not_modified", http_status=304,
-                                                   attempts=response.attempts, duration_ms=response.duration_ms))
-                complete = False  # nothing to compare against: close nothing
-                continue
-            try:
-                parsed, page_readings = await asyncio.to_thread(
-                    _read_page, adapter, response.body, ParseContext(url=url, board=board, page=page), scope,
-                    cfg.keep_all)
-            except ParseError as exc:
-                report.errors.append(f"{url}: {exc}")
-                runs.append(store_sources.FetchRun(cfg.name, url, "error", http_status=response.status,
-                                                   bytes=len(response.body), attempts=response.attempts,
-                                                   duration_ms=response.duration_ms,
-                                                   error_class="ParseError", error_message=str(exc)))
-                complete = False
-                break
-            readings.update(page_readings)
-            runs.append(store_sources.FetchRun(
-                cfg.name, url, "ok", http_status=response.status, bytes=len(response.body),
-                attempts=response.attempts, duration_ms=response.duration_ms, listings=len(parsed.listings),
-                warnings=len(parsed.warnings),
-                error_message="; ".join(parsed.warnings[:5]) or None))
-            validators.append((url, response.etag, response.last_modified))
-            complete = complete and parsed.complete
-            queue.extend((follow, page + 1) for follow in parsed.follow)
-        if complete:
-            complete_scopes.append(scope)
-    items = [item for item in readings.values() if item is not None]
-    report.fetched = len(readings)
-    report.skipped = len(readings) - len(items)
-    return items, complete_scopes, validators, runs, retry_after
+    part = _Scope(board or (start_url if (cfg.feeds or cfg.pages) else ""))
+    queue: list[tuple[str, int]] = [(start_url, 0)]
+    seen: set[str] = set()
+    while queue:
+        url, page = queue.pop(0)
+        if url in seen:
+            continue
+        if len(seen) >= cfg.max_pages:
+            part.complete = False
+            break
+        seen.add(url)
+        etag, modified = None, None
+        if cfg.conditional:
+            async with pool.acquire() as conn:
+                etag, modified = await store_sources.validators(conn, url)
+        try:
+            response = await fetcher.get(url, etag=etag, last_modified=modified, content_types=cfg.content_types,
+                                         policy=policy)
+        except FetchError as exc:
+            report.errors.append(f"{url}: {exc}")
+            part.runs.append(store_sources.FetchRun(cfg.name, url, "error", http_status=exc.status,
+                                                    attempts=exc.attempts, duration_ms=exc.duration_ms,
+                                                    error_class=type(exc).__name__, error_message=str(exc)))
+            part.retry_after = max(part.retry_after or 0, exc.retry_after or 0) or None
+            part.complete = False
+            break
+        if response.not_modified:
+            report.not_modified += 1
+            part.runs.append(store_sources.FetchRun(cfg.name, url, "not_modified", http_status=304,
+                                                    attempts=response.attempts, duration_ms=response.duration_ms))
+            part.complete = False  # nothing to compare against: close nothing
+            continue
+        try:
+            parsed, page_readings = await asyncio.to_thread(
+                _read_page, adapter, response.body, ParseContext(url=url, board=board, page=page), part.scope,
+                cfg.keep_all)
+        except ParseError as exc:
+            report.errors.append(f"{url}: {exc}")
+            part.runs.append(store_sources.FetchRun(cfg.name, url, "error", http_status=response.status,
+                                                    bytes=len(response.body), attempts=response.attempts,
+                                                    duration_ms=response.duration_ms,
+                                                    error_class="ParseError", error_message=str(exc)))
+            part.complete = False
+            break
+        part.readings.update(page_readings)
+        part.runs.append(store_sources.FetchRun(
+            cfg.name, url, "ok", http_status=response.status, bytes=len(response.body),
+            attempts=response.attempts, duration_ms=response.duration_ms, listings=len(parsed.listings),
+            warnings=len(parsed.warnings),
+            error_message="; ".join(parsed.warnings[:5]) or None))
+        part.validators.append((url, response.etag, response.last_modified))
+        part.complete = part.complete and parsed.complete
+        queue.extend((follow, page + 1) for follow in parsed.follow)
+    return part
 
 
 async def refresh_source(settings: Settings, pool: asyncpg.Pool, fetcher: Fetcher, name: str,
                          on_new_jobs: Callable[[list[int]], Awaitable[None]] | None = None) -> SourceReport:
-    """Fetch, parse, normalise and store one source; then hand its new jobs to matching."""
+    """Fetch, parse, normalise and store one source; then hand its new jobs to matching.
+
+    Each start URL (board, feed, page) is stored in its own transaction as soon as it is read, and
+    its new jobs handed over: a source of many boards keeps what it has read if it is cut short, and
+    one transaction never holds more than a board.
+    """
     cfg = settings.source(name)
     report = SourceReport(name)
+    last: dict[str, bool] = {}  # external id -> its last reading was kept, over the whole source
+    retry_after: float | None = None
+    for start_url, board in cfg.start_urls():
+        part = await _read_scope(cfg, fetcher, pool, start_url, board, report)
+        async with pool.acquire() as conn:
+            result = await store_postings.ingest(conn, name, part.items,
+                                                 complete_scopes=[part.scope] if part.complete else [])
+            # Validators are saved only once what they describe is committed.
+            for url, etag, modified in part.validators:
+                await store_sources.save_validators(conn, url, etag, modified)
+            await store_sources.record_runs(conn, part.runs)
+        last.update((external_id, item is not None) for external_id, item in part.readings.items())
+        retry_after = max(retry_after or 0, part.retry_after or 0) or None
+        report.new += result.new
+        report.updated += result.updated
+        report.duplicates += result.duplicates
+        report.closed += result.closed
+        report.new_job_ids += result.new_job_ids
+        for run in part.runs:
+            metrics.record_fetch(name, run.status != "error", not_modified=run.status == "not_modified")
+        metrics.record_ingest(name, result.new + result.updated, result.duplicates)
+        if result.new_job_ids and on_new_jobs is not None:
+            await on_new_jobs(result.new_job_ids)
+    report.fetched = len(last)
+    report.skipped = sum(1 for kept in last.values() if not kept)
     async with pool.acquire() as conn:
-        items, complete_scopes, validators, runs, retry_after = await _fetch_all(cfg, fetcher, conn, report)
-        result = await store_postings.ingest(conn, name, items, complete_scopes=complete_scopes)
-        # Validators are saved only once what they describe is committed.
-        for url, etag, modified in validators:
-            await store_sources.save_validators(conn, url, etag, modified)
-        await store_sources.record_runs(conn, runs)
         if report.errors:
             await store_sources.record_failure(conn, name, report.errors[0], cfg.every, settings.fetch.max_backoff,
                                                retry_after)
         else:
             await store_sources.record_success(conn, name, cfg.every)
-    report.new, report.updated, report.duplicates, report.closed = (
-        result.new, result.updated, result.duplicates, result.closed)
-    report.new_job_ids = result.new_job_ids
-    for run in runs:
-        metrics.record_fetch(name, run.status != "error", not_modified=run.status == "not_modified")
-    metrics.record_ingest(name, result.new + result.updated, result.duplicates)
-    if result.new_job_ids and on_new_jobs is not None:
-        await on_new_jobs(result.new_job_ids)
     return report

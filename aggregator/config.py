@@ -19,6 +19,7 @@ from urllib.parse import urlsplit
 import platformdirs
 
 from aggregator.errors import ConfigError
+from aggregator.forwarded import Network, parse_networks
 from scrapers import sources as registry
 
 _DURATION = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*(s|m|h|d)?\s*$")
@@ -125,6 +126,8 @@ class Settings:
     raw_retention_days: int = 30
     #: Connections one batch of new jobs is matched on at once (PostgreSQL runs each on one core).
     match_connections: int = 2
+    #: Reverse proxies whose X-Forwarded-For is believed when telling API clients apart.
+    trusted_proxies: tuple[Network, ...] = ()
     fetch: FetchSettings = field(default_factory=FetchSettings)
     sources: Mapping[str, SourceSettings] = field(default_factory=dict)
 
@@ -299,6 +302,10 @@ def load_settings(env: Mapping[str, str] | None = None) -> Settings:
     if not re.fullmatch(r"[A-Za-z0-9_.:-]{1,64}", prefix):
         raise ConfigError("HIREWIRE_REDIS_PREFIX", "letters, digits and _.:- only, at most 64")
 
+    try:
+        trusted_proxies = parse_networks(get("HIREWIRE_TRUSTED_PROXIES") or "")
+    except ValueError as exc:
+        raise ConfigError("HIREWIRE_TRUSTED_PROXIES", str(exc)) from None
     data_dir = Path(d) if (d := get("HIREWIRE_DATA_DIR")) else default_data_dir()
     return Settings(
         database_url=database_url,
@@ -320,6 +327,7 @@ def load_settings(env: Mapping[str, str] | None = None) -> Settings:
                                   0, 100_000),
         raw_retention_days=_int(get("HIREWIRE_RAW_RETENTION_DAYS") or 30, "HIREWIRE_RAW_RETENTION_DAYS", 0, 36500),
         match_connections=_int(get("HIREWIRE_MATCH_CONNECTIONS") or 2, "HIREWIRE_MATCH_CONNECTIONS", 1, 32),
+        trusted_proxies=trusted_proxies,
         fetch=fetch,
         sources=sources,
     )

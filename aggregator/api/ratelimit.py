@@ -2,7 +2,9 @@
 
 A fixed one-minute window per (client address, kind): reads and writes have separate budgets,
 writes (subscribing, confirming, unsubscribing) a much smaller one, because each may send an email
-or change a subscriber's state. Requests bearing the operator's key are not limited.
+or change a subscriber's state. Requests bearing the operator's key are not limited. Behind
+reverse proxies the client is read from `X-Forwarded-For` as far as trusted proxies wrote it
+(`aggregator.forwarded`).
 """
 
 from __future__ import annotations
@@ -15,6 +17,7 @@ from aiohttp import web
 from aiohttp.typedefs import Handler
 
 from aggregator.api.base import LIMITS, RUNTIME, ApiError
+from aggregator.forwarded import client_address
 
 __all__ = ["is_public", "rate_limit", "throttle"]
 
@@ -51,7 +54,9 @@ async def rate_limit(request: web.Request, handler: Handler) -> web.StreamRespon
         limits = request.app[LIMITS]
         write = request.method not in ("GET", "HEAD", "OPTIONS")
         limit = limits.writes_per_minute if write else limits.reads_per_minute
-        client = request.remote or "unknown"
+        settings = request.app[RUNTIME].settings
+        client = client_address(request.remote, request.headers.getall("X-Forwarded-For", []),
+                                settings.trusted_proxies)
         if not await throttle(request, "write" if write else "read", client, limit=limit, window=60):
             retry = 60 - int(time.time()) % 60
             raise ApiError(429, "rate_limited", f"too many requests: at most {limit} a minute; try again in "

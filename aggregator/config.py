@@ -73,6 +73,19 @@ class SourceSettings:
     #: Send If-None-Match / If-Modified-Since (a switch for servers that get caching wrong).
     conditional: bool = True
 
+    def missing_targets(self) -> str | None:
+        """What to configure when the source has nothing to read (an ATS source with no boards, a
+        generic one left at its placeholder URL); None when it has something."""
+        where = f"[sources.{self.name}]"
+        if self.feeds or self.pages:
+            return None
+        if "{board}" in self.url and not self.boards:
+            return f"no boards to read: set boards = [\"…\"] under {where}"
+        if self.name in _GENERIC and self.url == registry.get(self.name).defaults.url:
+            what = "feeds" if self.name == "rss" else "pages"
+            return f"no {what} to read: set {what} = [\"https://…\"] under {where}"
+        return None
+
     def start_urls(self) -> list[tuple[str, str | None]]:
         """The URLs a run starts from, each with the board it was built for."""
         if self.feeds:
@@ -188,6 +201,8 @@ def _strings(value: Any, setting: str) -> tuple[str, ...]:
     return tuple(v.strip() for v in value)
 
 
+#: Sources with no endpoint of their own: they read the feeds or pages the operator lists.
+_GENERIC = ("rss", "jsonld")
 _SOURCE_KEYS = {"enabled", "url", "every", "rate", "burst", "concurrency", "max_pages", "robots", "boards",
                 "feeds", "pages", "keep_all", "conditional", "content_types"}
 
@@ -206,14 +221,14 @@ def _source_settings(name: str, table: Mapping[str, Any]) -> SourceSettings:
     pages = _strings(table["pages"], f"{where}.pages") if "pages" in table else ()
     for i, extra in enumerate((*feeds, *pages)):
         _url(extra, f"{where}.{'feeds' if i < len(feeds) else 'pages'}", ("http", "https"))
-    generic = name in ("rss", "jsonld")
+    generic = name in _GENERIC
     enabled_default = not generic and not ("{board}" in defaults.url and not defaults.boards)
     boards = _strings(table["boards"], f"{where}.boards") if "boards" in table else defaults.boards
     if "{board}" in url and boards:
         enabled_default = True
     if generic and (feeds or pages):
         enabled_default = True
-    return SourceSettings(
+    settings = SourceSettings(
         name=name,
         enabled=_bool(table.get("enabled", enabled_default), f"{where}.enabled"),
         url=url,
@@ -231,6 +246,9 @@ def _source_settings(name: str, table: Mapping[str, Any]) -> SourceSettings:
         keep_all=_bool(table.get("keep_all", False), f"{where}.keep_all"),
         conditional=_bool(table.get("conditional", True), f"{where}.conditional"),
     )
+    if settings.enabled and (missing := settings.missing_targets()):
+        raise ConfigError(f"{where}.enabled", f"the source is enabled but has {missing}")
+    return settings
 
 
 def _read_toml(path: Path) -> dict[str, Any]:

@@ -60,6 +60,11 @@ def test_toml_overrides_endpoint_schedule_and_boards(tmp_path: Path) -> None:
     ({}, '[sources.monster]\nenabled = true\n', "sources.monster"),
     ({}, '[sources.greenhouse]\nboards = "acme"\n', "sources.greenhouse.boards"),
     ({}, "this is = not toml [", "HIREWIRE_CONFIG"),
+    # Enabled with nothing to read: an ATS source without boards, a generic one without feeds or pages.
+    ({}, '[sources.workable]\nenabled = true\n', "sources.workable.enabled"),
+    ({}, '[sources.smartrecruiters]\nenabled = true\nboards = []\n', "sources.smartrecruiters.enabled"),
+    ({}, '[sources.rss]\nenabled = true\n', "sources.rss.enabled"),
+    ({}, '[sources.jsonld]\nenabled = true\npages = []\n', "sources.jsonld.enabled"),
 ])
 def test_bad_values_name_the_setting(tmp_path: Path, env: dict[str, str], toml: str, setting: str) -> None:
     path = tmp_path / "c.toml"
@@ -82,3 +87,15 @@ def test_command_line_prints_one_line_and_no_traceback(tmp_path: Path) -> None:
 @pytest.mark.parametrize(("text", "seconds"), [("90", 90), ("30s", 30), ("30m", 1800), ("6h", 21600), ("1d", 86400)])
 def test_durations(text: str, seconds: float) -> None:
     assert parse_duration(text, "x") == seconds
+
+
+def test_sources_with_nothing_to_read_say_what_to_set(tmp_path: Path) -> None:
+    path = tmp_path / "c.toml"
+    path.write_text('[sources.lever]\nboards = ["acme"]\n[sources.rss]\nenabled = true\nurl = "https://jobs.example/feed"\n')
+    settings = load_settings({"HIREWIRE_CONFIG": str(path)})
+    assert settings.source("lever").missing_targets() is None
+    assert settings.source("rss").missing_targets() is None  # a URL of the operator's own
+    assert settings.source("ashby").missing_targets() == 'no boards to read: set boards = ["…"] under [sources.ashby]'
+    assert not settings.source("ashby").enabled  # off by default, so not an error
+    assert settings.source("jsonld").missing_targets() == (
+        'no pages to read: set pages = ["https://…"] under [sources.jsonld]')

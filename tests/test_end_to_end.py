@@ -121,3 +121,14 @@ async def test_database_rows_survive_across_connections(clean_db: str) -> None:
         assert await conn.fetchval("SELECT max(version) FROM schema_migrations") >= 1
     finally:
         await conn.close()
+
+
+def test_cli_scrape_of_a_source_with_nothing_to_read_says_what_to_set(
+        clean_db: str, cli_env: Callable[..., dict[str, str]], tmp_path: Path) -> None:
+    env = cli_env(write_config(tmp_path / "c.toml", {}))
+    scrape = subprocess.run([sys.executable, "-m", "aggregator", "scrape", "workable"], env=env,
+                            capture_output=True, text=True, timeout=120)
+    assert scrape.returncode == 1
+    assert scrape.stderr.strip().splitlines()[-1] == (
+        'hirewire: SOURCE: workable has no boards to read: set boards = ["…"] under [sources.workable] '
+        'in the TOML file')

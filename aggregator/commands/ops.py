@@ -63,6 +63,9 @@ def scrape_command(args: argparse.Namespace) -> int:
             raise InputError("SOURCE", f"unknown source {name!r} (known: {', '.join(registry.NAMES)})")
 
     async def go(rt: Runtime) -> int:
+        for name in args.sources:
+            if missing := rt.settings.source(name).missing_targets():
+                raise InputError("SOURCE", f"{name} has {missing} in the TOML file")
         names = args.sources or [n for n, cfg in rt.settings.sources.items() if cfg.enabled]
         async with rt.pool.acquire() as conn:
             await store_sources.sync(conn, {n: c.enabled for n, c in rt.settings.sources.items()})

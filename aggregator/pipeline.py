@@ -14,6 +14,7 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 
 import asyncpg
+import structlog
 
 from aggregator import metrics
 from aggregator.config import Settings, SourceSettings
@@ -26,6 +27,8 @@ from scrapers.fetch import Fetcher, Policy
 from scrapers.sources.base import Page, ParseContext
 
 __all__ = ["SourceReport", "refresh_source"]
+
+log = structlog.get_logger("hirewire.pipeline")
 
 
 @dataclass(slots=True)
@@ -112,6 +115,9 @@ async def _read_scope(cfg: SourceSettings, fetcher: Fetcher, pool: asyncpg.Pool,
         if url in seen:
             continue
         if len(seen) >= cfg.max_pages:
+            # Postings beyond the cap are not seen, so none of this scope's can be closed either.
+            log.warning("page cap reached: postings missing from the feed are not closed", source=cfg.name,
+                        start_url=start_url, max_pages=cfg.max_pages, hint=f"raise sources.{cfg.name}.max_pages")
             part.complete = False
             break
         seen.add(url)

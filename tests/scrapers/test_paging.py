@@ -8,6 +8,7 @@ from collections.abc import Awaitable, Callable
 
 import pytest
 from aiohttp import web
+from structlog.testing import capture_logs
 
 from aggregator import pipeline
 from aggregator.config import Settings
@@ -49,10 +50,16 @@ async def test_next_links_are_followed_up_to_the_page_cap(
                                                 prefix=settings.redis_prefix) as fetcher:
         async with rt.pool.acquire() as conn:
             await store_sources.sync(conn, {"arbeitnow": True})
-        report = await pipeline.refresh_source(settings, rt.pool, fetcher, "arbeitnow")
+        with capture_logs() as logs:
+            report = await pipeline.refresh_source(settings, rt.pool, fetcher, "arbeitnow")
         async with rt.pool.acquire() as conn:
             runs = await conn.fetch("SELECT url, status FROM fetch_runs ORDER BY id")
     assert app[PAGES] == [1, 2, 3]
+    # The operator is told why nothing of this feed will ever be closed, and what to change.
+    [warning] = [entry for entry in logs if entry["log_level"] == "warning"]
+    assert warning["event"].startswith("page cap reached")
+    assert (warning["source"], warning["max_pages"], warning["hint"]) == (
+        "arbeitnow", 3, "raise sources.arbeitnow.max_pages")
     assert report.ok and report.fetched == 3 * len(SAMPLE["data"])
     assert [r["url"].rsplit("=", 1)[1] for r in runs] == ["1", "2", "3"]
     assert {r["status"] for r in runs} == {"ok"}

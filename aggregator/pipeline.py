@@ -122,7 +122,8 @@ async def _read_scope(cfg: SourceSettings, fetcher: Fetcher, pool: asyncpg.Pool,
             break
         seen.add(url)
         etag, modified = None, None
-        if cfg.conditional:
+        conditional = cfg.conditional and (page == 0 or adapter.defaults.conditional_follow)
+        if conditional:
             async with pool.acquire() as conn:
                 etag, modified = await store_sources.validators(conn, url)
         try:
@@ -160,7 +161,8 @@ async def _read_scope(cfg: SourceSettings, fetcher: Fetcher, pool: asyncpg.Pool,
             attempts=response.attempts, duration_ms=response.duration_ms, listings=len(parsed.listings),
             warnings=len(parsed.warnings),
             error_message="; ".join(parsed.warnings[:5]) or None))
-        part.validators.append((url, response.etag, response.last_modified))
+        if conditional:
+            part.validators.append((url, response.etag, response.last_modified))
         part.complete = part.complete and parsed.complete
         queue.extend((follow, page + 1) for follow in parsed.follow)
     return part

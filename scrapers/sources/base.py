@@ -33,6 +33,10 @@ class Defaults:
     robots: bool = False
     #: Boards/companies substituted for `{board}` in the URL (ATS sources).
     boards: tuple[str, ...] = ()
+    #: Ask for follow-up documents conditionally too (If-None-Match). False where a follow-up completes
+    #: a listing already read from a list page (a posting's own page): after a 304 the list's thinner
+    #: reading would be the last one, and replace what the page had said.
+    conditional_follow: bool = True
 
 
 @dataclass(slots=True)

@@ -68,6 +68,8 @@ class SmartRecruiters:
         content_types=("application/json",),
         # One list page per 100 postings plus one detail page per posting.
         max_pages=300,
+        # Every posting's page is read in full: it is what completes the list's entry.
+        conditional_follow=False,
     )
 
     def parse(self, payload: bytes, ctx: ParseContext) -> Page:

@@ -34,15 +34,20 @@ def board() -> tuple[web.Application, list[str]]:
 
     async def postings(request: web.Request) -> web.Response:
         requested.append(request.path)
-        return web.json_response({"offset": 0, "limit": 100, "totalFound": 3, "content": LIST_ENTRIES})
+        # A fresh ETag on every answer: the list counts as changed, and is read in full each run.
+        return web.json_response({"offset": 0, "limit": 100, "totalFound": 3, "content": LIST_ENTRIES},
+                                 headers={"ETag": f'"list-{len(requested)}"'})
 
     async def posting(request: web.Request) -> web.Response:
         requested.append(request.path)
         posting_id = request.match_info["id"]
+        etag = f'"ad-{posting_id}"'
+        if request.headers.get("If-None-Match") == etag:  # an unchanged posting, as a caching API answers
+            return web.Response(status=304, headers={"ETag": etag})
         title, text = AD[posting_id]
         entry: dict[str, Any] = next(e for e in LIST_ENTRIES if e["id"] == posting_id)
         return web.json_response({**entry, "name": title, "jobAd": {"sections": {
-            "jobDescription": {"title": "Job Description", "text": text}}}})
+            "jobDescription": {"title": "Job Description", "text": text}}}}, headers={"ETag": etag})
 
     app.router.add_get("/v1/companies/acme/postings", postings)
     app.router.add_get("/v1/companies/acme/postings/{id}", posting)
@@ -72,3 +77,31 @@ async def test_the_last_reading_of_a_listing_decides(
     # "2" is a Python role only by its own page; "1" was one by its list entry, and is no longer.
     assert [(r["external_id"], r["title"]) for r in stored] == [("2", "Backend Engineer, Payments")]
     assert "FastAPI" in stored[0]["description_text"]
+
+
+async def test_a_posting_read_again_keeps_its_own_page(
+        clean_db: str, make_settings: Callable[..., Settings],
+        http_server: Callable[[web.Application], Awaitable[str]]) -> None:
+    """The posting pages answer 304 to a conditional request; were they asked conditionally, the
+    thinner list entry would be the last reading and overwrite the description."""
+    app, requested = board()
+    base = await http_server(app)
+    settings = make_settings({"smartrecruiters": {
+        "url": f"{base}/v1/companies/{{board}}/postings?limit=100&offset=0", "boards": ["acme"],
+        "rate": 100.0, "burst": 10}})
+    async with connect(settings) as rt, Fetcher(settings.fetch, redis=rt.redis,
+                                                prefix=settings.redis_prefix) as fetcher:
+        async with rt.pool.acquire() as conn:
+            await store_sources.sync(conn, {"smartrecruiters": True})
+        first = await pipeline.refresh_source(settings, rt.pool, fetcher, "smartrecruiters")
+        again = await pipeline.refresh_source(settings, rt.pool, fetcher, "smartrecruiters")
+        async with rt.pool.acquire() as conn:
+            remembered = await conn.fetch("SELECT url FROM http_cache")
+            stored = await conn.fetch(
+                "SELECT p.external_id, j.description_text FROM postings p JOIN jobs j ON j.id = p.job_id "
+                "WHERE p.source = 'smartrecruiters'")
+    assert (first.new, again.new, again.updated, again.not_modified) == (1, 0, 0, 0)
+    assert len(requested) == 8  # each page read in full both times
+    # Validators are kept for the list page only: one row per posting would be kept for nothing.
+    assert [r["url"].split("?")[0].split("/", 3)[3] for r in remembered] == ["v1/companies/acme/postings"]
+    assert [r["external_id"] for r in stored] == ["2"] and "FastAPI" in stored[0]["description_text"]

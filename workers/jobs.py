@@ -14,11 +14,13 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import structlog
+from arq.constants import in_progress_key_prefix
 
 from aggregator import match, metrics, pipeline
 from aggregator.runtime import Runtime
 from aggregator.store import alerts as store_alerts
 from aggregator.store import subscriptions
+from aggregator.store.deliveries import DueBatch
 from aggregator.tokens import CONFIRM_MAX_AGE
 from workers.notify import DeliveryPolicy, Notifier, delivery_job_id
 
@@ -136,5 +138,19 @@ async def sweep(ctx: dict[str, Any]) -> None:
     notifier = _notifier(ctx)
     await notifier.open_due_digests()
     for due in await notifier.due():
-        job_id = delivery_job_id(rt.settings.redis_prefix, due.anchor_id, due.attempts)
-        await rt.enqueue(SEND_DELIVERY, due.anchor_id, job_id=job_id)
+        await rt.enqueue(SEND_DELIVERY, due.anchor_id, job_id=await _requeue_id(rt, due, notifier.policy.lease))
+
+
+async def _requeue_id(rt: Runtime, due: DueBatch, lease: float) -> str:
+    """The job id to queue a due batch under: its attempt's own id, so a job already queued is not
+    queued twice; or, when a worker started that job and died before claiming the batch, another.
+
+    arq keeps a started job's id "in progress" for the longest job timeout plus 10 s (over ten
+    minutes) and ignores a new job with the same id meanwhile. A batch still unclaimed a lease after
+    it fell due, under an id arq holds in progress, is such an orphan. A second job for a batch
+    that is being sent after all is harmless: the claim in PostgreSQL lets only one of them send.
+    """
+    job_id = delivery_job_id(rt.settings.redis_prefix, due.anchor_id, due.attempts)
+    if due.overdue > lease and await rt.redis.exists(in_progress_key_prefix + job_id):
+        return f"{job_id}:orphan"
+    return job_id

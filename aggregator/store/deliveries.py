@@ -38,6 +38,8 @@ class DueBatch:
 
     anchor_id: int
     attempts: int
+    #: How long it has been due: one due for longer than a lease should have been claimed by now.
+    overdue: float = 0.0
 
 
 async def alert_for_delivery(conn: asyncpg.Connection, delivery_id: int) -> asyncpg.Record | None:
@@ -125,13 +127,14 @@ async def disable_alert(conn: asyncpg.Connection, alert_id: int, reason: str) ->
 async def due_batches(conn: asyncpg.Connection, limit: int = 500) -> list[DueBatch]:
     """Batches to (re)send now: unsent instant deliveries, retries whose time came, expired leases."""
     rows = await conn.fetch(
-        """SELECT min(d.id) AS anchor_id, max(d.attempts) AS attempts
+        """SELECT min(d.id) AS anchor_id, max(d.attempts) AS attempts,
+                  extract(epoch FROM now() - min(d.next_attempt_at))::float8 AS overdue
            FROM deliveries d JOIN alerts a ON a.id = d.alert_id
            WHERE d.state IN ('pending', 'failed', 'sending') AND d.next_attempt_at <= now()
              AND (d.batch_key IS NOT NULL OR a.frequency = 'instant')
            GROUP BY d.alert_id, coalesce(d.batch_key, 'd' || d.id)
            ORDER BY min(d.next_attempt_at) LIMIT $1""", limit)
-    return [DueBatch(r["anchor_id"], r["attempts"]) for r in rows]
+    return [DueBatch(r["anchor_id"], r["attempts"], r["overdue"]) for r in rows]
 
 
 async def digest_candidates(conn: asyncpg.Connection) -> list[asyncpg.Record]:

@@ -51,7 +51,14 @@ async def test_a_delivery_orphaned_in_progress_is_sent_under_another_id(
         try:
             loop = asyncio.get_running_loop()
             deadline = loop.time() + 15
-            while not app[HOOKS] and loop.time() < deadline:
+
+            async def sent() -> bool:
+                async with rt.pool.acquire() as conn:
+                    return await conn.fetchval("SELECT state FROM deliveries WHERE id = $1", delivery) == "sent"
+
+            while not await sent() and loop.time() < deadline:
+                await asyncio.sleep(0.05)
+            while worker.tasks and loop.time() < deadline:  # let the job finish recording its result
                 await asyncio.sleep(0.05)
         finally:
             running.cancel()

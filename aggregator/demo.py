@@ -97,8 +97,7 @@ def source_tables(base: str) -> dict[str, dict[str, Any]]:
         "jobicy": {"url": f"{base}/jobicy/api/v2/remote-jobs?count=100&tag=python"},
         "weworkremotely": {"url": f"{base}/weworkremotely/categories/remote-back-end-programming-jobs.rss"},
         "pythonorg": {"url": f"{base}/pythonorg/jobs/feed/rss/"},
-        # The sample's "next page" link is on the real site: read the first page only.
-        "arbeitnow": {"url": f"{base}/arbeitnow/api/job-board-api", "max_pages": 1},
+        "arbeitnow": {"url": f"{base}/arbeitnow/api/job-board-api"},
         "himalayas": {"url": f"{base}/himalayas/jobs/api?limit=20&offset=0"},
         "greenhouse": {"url": f"{base}/greenhouse/v1/boards/{{board}}/jobs?content=true", "boards": ["tidewater"]},
         "lever": {"url": f"{base}/lever/v0/postings/{{board}}?mode=json&limit=100", "boards": ["quillstack"]},

@@ -73,10 +73,13 @@ def test_real_normalised(real: Callable[[str], bytes]) -> None:
     assert moonfare.description_text is not None and "<p>" not in moonfare.description_text
 
 
-def test_sample_follows_the_next_page(sample: Callable[[str], bytes]) -> None:
+def test_sample_page_and_its_next_link(sample: Callable[[str], bytes]) -> None:
     page = parse("arbeitnow", sample("arbeitnow.json"), url=API)
     assert page.warnings == []
-    assert page.follow == [f"{API}?page=2"]
+    assert page.follow == []  # the sample is a single page: `links.next` is null
+    document = json.loads(sample("arbeitnow.json"))
+    document["links"]["next"] = f"{API}?page=2"
+    assert parse("arbeitnow", json.dumps(document).encode(), url=API).follow == [f"{API}?page=2"]
     assert len(page.listings) == 5
     kranich = raw(page.listings, "senior-python-backend-engineer-berlin-481236")
     assert kranich.title == "Senior Python Backend Engineer (m/w/d)"

@@ -7,6 +7,7 @@ setting, which the command line prints as one line. Nothing here is global: call
 
 from __future__ import annotations
 
+import math
 import os
 import re
 import tomllib
@@ -173,7 +174,8 @@ def _url(value: str, setting: str, schemes: tuple[str, ...]) -> str:
     return value
 
 
-def _int(value: Any, setting: str, low: int, high: int) -> int:
+def parse_int(value: Any, setting: str, low: int, high: int) -> int:
+    """A whole number from `low` to `high`, or a ConfigError naming the setting."""
     try:
         number = int(value)
     except (TypeError, ValueError):
@@ -183,13 +185,16 @@ def _int(value: Any, setting: str, low: int, high: int) -> int:
     return number
 
 
-def _float(value: Any, setting: str, low: float) -> float:
+def parse_float(value: Any, setting: str, low: float) -> float:
+    """A number of at least `low`; NaN and infinity (which TOML and float() both accept) are none."""
     if isinstance(value, bool):
         raise ConfigError(setting, f"{value!r} is not a number")
     try:
         number = float(value)
     except (TypeError, ValueError):
         raise ConfigError(setting, f"{value!r} is not a number") from None
+    if not math.isfinite(number):
+        raise ConfigError(setting, f"{value!r} is not a finite number")
     if number < low:
         raise ConfigError(setting, f"must be at least {low}")
     return number
@@ -233,10 +238,10 @@ def _source_settings(name: str, table: Mapping[str, Any]) -> SourceSettings:
         enabled=_bool(table.get("enabled", enabled_default), f"{where}.enabled"),
         url=url,
         every=parse_duration(table.get("every", defaults.every), f"{where}.every"),
-        rate=_float(table.get("rate", defaults.rate), f"{where}.rate", 0.001),
-        burst=_int(table.get("burst", defaults.burst), f"{where}.burst", 1, 1000),
-        concurrency=_int(table.get("concurrency", defaults.concurrency), f"{where}.concurrency", 1, 100),
-        max_pages=_int(table.get("max_pages", defaults.max_pages), f"{where}.max_pages", 1, 10_000),
+        rate=parse_float(table.get("rate", defaults.rate), f"{where}.rate", 0.001),
+        burst=parse_int(table.get("burst", defaults.burst), f"{where}.burst", 1, 1000),
+        concurrency=parse_int(table.get("concurrency", defaults.concurrency), f"{where}.concurrency", 1, 100),
+        max_pages=parse_int(table.get("max_pages", defaults.max_pages), f"{where}.max_pages", 1, 10_000),
         robots=_bool(table.get("robots", defaults.robots), f"{where}.robots"),
         boards=boards,
         feeds=feeds,
@@ -287,16 +292,18 @@ def load_settings(env: Mapping[str, str] | None = None) -> Settings:
     base = FetchSettings()
     fetch = FetchSettings(
         user_agent_contact=str(fetch_table.get("contact", base.user_agent_contact)),
-        connect_timeout=_float(fetch_table.get("connect_timeout", base.connect_timeout), "fetch.connect_timeout", 0.01),
-        read_timeout=_float(fetch_table.get("read_timeout", base.read_timeout), "fetch.read_timeout", 0.01),
-        total_timeout=_float(fetch_table.get("total_timeout", base.total_timeout), "fetch.total_timeout", 0.01),
-        max_bytes=_int(fetch_table.get("max_bytes", base.max_bytes), "fetch.max_bytes", 1024, 1 << 31),
-        max_redirects=_int(fetch_table.get("max_redirects", base.max_redirects), "fetch.max_redirects", 0, 30),
-        max_attempts=_int(fetch_table.get("max_attempts", base.max_attempts), "fetch.max_attempts", 1, 20),
-        max_retry_after=_float(fetch_table.get("max_retry_after", base.max_retry_after), "fetch.max_retry_after", 0),
-        backoff_base=_float(fetch_table.get("backoff_base", base.backoff_base), "fetch.backoff_base", 0),
+        connect_timeout=parse_float(fetch_table.get("connect_timeout", base.connect_timeout),
+                                    "fetch.connect_timeout", 0.01),
+        read_timeout=parse_float(fetch_table.get("read_timeout", base.read_timeout), "fetch.read_timeout", 0.01),
+        total_timeout=parse_float(fetch_table.get("total_timeout", base.total_timeout), "fetch.total_timeout", 0.01),
+        max_bytes=parse_int(fetch_table.get("max_bytes", base.max_bytes), "fetch.max_bytes", 1024, 1 << 31),
+        max_redirects=parse_int(fetch_table.get("max_redirects", base.max_redirects), "fetch.max_redirects", 0, 30),
+        max_attempts=parse_int(fetch_table.get("max_attempts", base.max_attempts), "fetch.max_attempts", 1, 20),
+        max_retry_after=parse_float(fetch_table.get("max_retry_after", base.max_retry_after),
+                                    "fetch.max_retry_after", 0),
+        backoff_base=parse_float(fetch_table.get("backoff_base", base.backoff_base), "fetch.backoff_base", 0),
         max_backoff=parse_duration(fetch_table.get("max_backoff", base.max_backoff), "fetch.max_backoff"),
-        lease=_float(fetch_table.get("lease", base.lease), "fetch.lease", 1),
+        lease=parse_float(fetch_table.get("lease", base.lease), "fetch.lease", 1),
         robots_ttl=min(parse_duration(fetch_table.get("robots_ttl", base.robots_ttl), "fetch.robots_ttl"), 86400.0),
         robots_error_ttl=parse_duration(fetch_table.get("robots_error_ttl", base.robots_error_ttl),
                                         "fetch.robots_error_ttl"),
@@ -338,13 +345,13 @@ def load_settings(env: Mapping[str, str] | None = None) -> Settings:
                                          "HIREWIRE_ALLOW_PRIVATE_DESTINATIONS"),
         api_key=get("HIREWIRE_API_KEY"),
         api_host=get("HIREWIRE_API_HOST") or "127.0.0.1",
-        api_port=_int(get("HIREWIRE_API_PORT") or 8080, "HIREWIRE_API_PORT", 0, 65535),
+        api_port=parse_int(get("HIREWIRE_API_PORT") or 8080, "HIREWIRE_API_PORT", 0, 65535),
         log_format=log_format,
         redis_prefix=prefix,
-        statement_cache_size=_int(get("HIREWIRE_STATEMENT_CACHE_SIZE") or 100, "HIREWIRE_STATEMENT_CACHE_SIZE",
+        statement_cache_size=parse_int(get("HIREWIRE_STATEMENT_CACHE_SIZE") or 100, "HIREWIRE_STATEMENT_CACHE_SIZE",
                                   0, 100_000),
-        raw_retention_days=_int(get("HIREWIRE_RAW_RETENTION_DAYS") or 30, "HIREWIRE_RAW_RETENTION_DAYS", 0, 36500),
-        match_connections=_int(get("HIREWIRE_MATCH_CONNECTIONS") or 2, "HIREWIRE_MATCH_CONNECTIONS", 1, 32),
+        raw_retention_days=parse_int(get("HIREWIRE_RAW_RETENTION_DAYS") or 30, "HIREWIRE_RAW_RETENTION_DAYS", 0, 36500),
+        match_connections=parse_int(get("HIREWIRE_MATCH_CONNECTIONS") or 2, "HIREWIRE_MATCH_CONNECTIONS", 1, 32),
         trusted_proxies=trusted_proxies,
         fetch=fetch,
         sources=sources,

@@ -55,6 +55,8 @@ def test_toml_overrides_endpoint_schedule_and_boards(tmp_path: Path) -> None:
     ({"HIREWIRE_SMTP_URL": "http://mail"}, "", "HIREWIRE_SMTP_URL"),
     ({}, '[sources.remotive]\nevery = "soon"\n', "sources.remotive.every"),
     ({}, '[sources.remotive]\nrate = -1\n', "sources.remotive.rate"),
+    ({}, '[sources.remotive]\nrate = nan\n', "sources.remotive.rate"),
+    ({}, '[sources.remotive]\nrate = inf\n', "sources.remotive.rate"),
     ({}, '[sources.remotive]\nurl = "ftp://x"\n', "sources.remotive.url"),
     ({}, '[sources.remotive]\nspeed = 3\n', "sources.remotive.speed"),
     ({}, '[sources.monster]\nenabled = true\n', "sources.monster"),

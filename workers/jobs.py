@@ -137,12 +137,13 @@ async def sweep(ctx: dict[str, Any]) -> None:
         await rt.enqueue(REKEY_ALERTS, job_id=f"{rt.settings.redis_prefix}:rekey:{now:%Y-%m-%d}")
     notifier = _notifier(ctx)
     await notifier.open_due_digests()
-    for due in await notifier.due():
-        await rt.enqueue(SEND_DELIVERY, due.anchor_id, job_id=await _requeue_id(rt, due, notifier.policy.lease))
+    due = await notifier.due()
+    for batch, job_id in zip(due, await _requeue_ids(rt, due, notifier.policy.lease), strict=True):
+        await rt.enqueue(SEND_DELIVERY, batch.anchor_id, job_id=job_id)
 
 
-async def _requeue_id(rt: Runtime, due: DueBatch, lease: float) -> str:
-    """The job id to queue a due batch under: its attempt's own id, so a job already queued is not
+async def _requeue_ids(rt: Runtime, due: list[DueBatch], lease: float) -> list[str]:
+    """The job id to queue each due batch under: its attempt's own id, so a job already queued is not
     queued twice; or, when a worker started that job and died before claiming the batch, another.
 
     arq keeps a started job's id "in progress" for the longest job timeout plus 10 s (over ten
@@ -150,7 +151,15 @@ async def _requeue_id(rt: Runtime, due: DueBatch, lease: float) -> str:
     it fell due, under an id arq holds in progress, is such an orphan. A second job for a batch
     that is being sent after all is harmless: the claim in PostgreSQL lets only one of them send.
     """
-    job_id = delivery_job_id(rt.settings.redis_prefix, due.anchor_id, due.attempts)
-    if due.overdue > lease and await rt.redis.exists(in_progress_key_prefix + job_id):
-        return f"{job_id}:orphan"
-    return job_id
+    ids = [delivery_job_id(rt.settings.redis_prefix, batch.anchor_id, batch.attempts) for batch in due]
+    overdue = [i for i, batch in enumerate(due) if batch.overdue > lease]
+    if not overdue:
+        return ids
+    async with rt.redis.pipeline(transaction=False) as pipe:  # one round trip for the whole sweep
+        for i in overdue:
+            pipe.exists(in_progress_key_prefix + ids[i])
+        held = await pipe.execute()
+    for i, in_progress in zip(overdue, held, strict=True):
+        if in_progress:
+            ids[i] = f"{ids[i]}:orphan"
+    return ids

@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections.abc import Awaitable, Callable
 from typing import Any
 
+import asyncpg
 from aiohttp import web
 
 from aggregator import pipeline
@@ -54,9 +55,10 @@ def board() -> tuple[web.Application, list[str]]:
     return app, requested
 
 
-async def test_the_last_reading_of_a_listing_decides(
-        clean_db: str, make_settings: Callable[..., Settings],
-        http_server: Callable[[web.Application], Awaitable[str]]) -> None:
+async def _refresh(make_settings: Callable[..., Settings], http_server: Callable[[web.Application], Awaitable[str]],
+                   times: int) -> tuple[list[pipeline.SourceReport], list[str], list[asyncpg.Record], list[str]]:
+    """Serve the board and refresh the source `times` times: the reports, the paths requested, the
+    stored postings with their jobs, and the URLs validators are kept for."""
     app, requested = board()
     base = await http_server(app)
     settings = make_settings({"smartrecruiters": {
@@ -66,11 +68,19 @@ async def test_the_last_reading_of_a_listing_decides(
                                                 prefix=settings.redis_prefix) as fetcher:
         async with rt.pool.acquire() as conn:
             await store_sources.sync(conn, {"smartrecruiters": True})
-        report = await pipeline.refresh_source(settings, rt.pool, fetcher, "smartrecruiters")
+        reports = [await pipeline.refresh_source(settings, rt.pool, fetcher, "smartrecruiters") for _ in range(times)]
         async with rt.pool.acquire() as conn:
+            remembered = [r["url"] for r in await conn.fetch("SELECT url FROM http_cache")]
             stored = await conn.fetch(
                 "SELECT p.external_id, j.title, j.description_text FROM postings p JOIN jobs j ON j.id = p.job_id "
                 "WHERE p.source = 'smartrecruiters'")
+    return reports, requested, stored, remembered
+
+
+async def test_the_last_reading_of_a_listing_decides(
+        clean_db: str, make_settings: Callable[..., Settings],
+        http_server: Callable[[web.Application], Awaitable[str]]) -> None:
+    [report], requested, stored, _ = await _refresh(make_settings, http_server, 1)
     assert requested == ["/v1/companies/acme/postings"] + [f"/v1/companies/acme/postings/{n}" for n in "123"]
     assert report.ok
     assert (report.fetched, report.skipped, report.new) == (3, 2, 1)  # three postings, each counted once
@@ -84,24 +94,9 @@ async def test_a_posting_read_again_keeps_its_own_page(
         http_server: Callable[[web.Application], Awaitable[str]]) -> None:
     """The posting pages answer 304 to a conditional request; were they asked conditionally, the
     thinner list entry would be the last reading and overwrite the description."""
-    app, requested = board()
-    base = await http_server(app)
-    settings = make_settings({"smartrecruiters": {
-        "url": f"{base}/v1/companies/{{board}}/postings?limit=100&offset=0", "boards": ["acme"],
-        "rate": 100.0, "burst": 10}})
-    async with connect(settings) as rt, Fetcher(settings.fetch, redis=rt.redis,
-                                                prefix=settings.redis_prefix) as fetcher:
-        async with rt.pool.acquire() as conn:
-            await store_sources.sync(conn, {"smartrecruiters": True})
-        first = await pipeline.refresh_source(settings, rt.pool, fetcher, "smartrecruiters")
-        again = await pipeline.refresh_source(settings, rt.pool, fetcher, "smartrecruiters")
-        async with rt.pool.acquire() as conn:
-            remembered = await conn.fetch("SELECT url FROM http_cache")
-            stored = await conn.fetch(
-                "SELECT p.external_id, j.description_text FROM postings p JOIN jobs j ON j.id = p.job_id "
-                "WHERE p.source = 'smartrecruiters'")
+    [first, again], requested, stored, remembered = await _refresh(make_settings, http_server, 2)
     assert (first.new, again.new, again.updated, again.not_modified) == (1, 0, 0, 0)
     assert len(requested) == 8  # each page read in full both times
     # Validators are kept for the list page only: one row per posting would be kept for nothing.
-    assert [r["url"].split("?")[0].split("/", 3)[3] for r in remembered] == ["v1/companies/acme/postings"]
+    assert [url.split("?")[0].split("/", 3)[3] for url in remembered] == ["v1/companies/acme/postings"]
     assert [r["external_id"] for r in stored] == ["2"] and "FastAPI" in stored[0]["description_text"]

@@ -49,3 +49,17 @@ def by_id(listings: list[RawListing] | list[Listing], external_id: str) -> RawLi
         if listing.external_id == external_id:
             return listing
     raise AssertionError(f"no listing {external_id!r}")
+
+
+def raw_by_id(listings: list[RawListing], external_id: str) -> RawListing:
+    """The parsed (not yet normalised) listing with this external id."""
+    found = by_id(listings, external_id)
+    assert isinstance(found, RawListing)
+    return found
+
+
+def listing_by_id(listings: list[Listing], external_id: str) -> Listing:
+    """The normalised listing with this external id."""
+    found = by_id(listings, external_id)
+    assert isinstance(found, Listing)
+    return found

@@ -9,17 +9,11 @@ from datetime import UTC, datetime
 import pytest
 
 from aggregator.errors import ParseError
-from aggregator.model import RawListing
 from scrapers import sources
-from tests.sources.conftest import by_id, parse, parse_normalised
+from tests.sources.conftest import by_id, parse, parse_normalised, raw_by_id
 
 API = "https://www.arbeitnow.com/api/job-board-api"
 
-
-def raw(listings: list[RawListing], external_id: str) -> RawListing:
-    found = by_id(listings, external_id)
-    assert isinstance(found, RawListing)
-    return found
 
 
 def test_defaults() -> None:
@@ -32,7 +26,7 @@ def test_real_capture_without_links(real: Callable[[str], bytes]) -> None:
     page = parse("arbeitnow", real("arbeitnow-1.json"), url=API)
     assert page.warnings == [] and page.follow == []
     assert len(page.listings) == 5
-    kausable = raw(page.listings, "ml-product-engineer-heidelberg-60723")
+    kausable = raw_by_id(page.listings, "ml-product-engineer-heidelberg-60723")
     assert kausable.title == "ML Product Engineer"
     assert kausable.company == "kausable GmbH"
     assert (
@@ -46,12 +40,12 @@ def test_real_capture_without_links(real: Callable[[str], bytes]) -> None:
     assert kausable.employment_type is None
     assert kausable.tags == ["Data Scientist"]
     # Same company, same second: still two postings.
-    assert raw(page.listings, "machine-meta-learner-heidelberg-235959").posted_at == 1785792634
+    assert raw_by_id(page.listings, "machine-meta-learner-heidelberg-235959").posted_at == 1785792634
 
 
 def test_real_entity_escaped_description_becomes_html(real: Callable[[str], bytes]) -> None:
     listings = parse("arbeitnow", real("arbeitnow-1.json")).listings
-    moonfare = raw(listings, "director-of-data-berlin-456700")
+    moonfare = raw_by_id(listings, "director-of-data-berlin-456700")
     assert moonfare.description_html is not None
     assert moonfare.description_html.startswith("<p><strong>Director of Data (m/f/d)</strong></p>")
     # Arbeitnow's own footer after the escaped body stays a link.
@@ -59,7 +53,7 @@ def test_real_entity_escaped_description_becomes_html(real: Callable[[str], byte
         '<a href="https://www.arbeitnow.com">Jobs in Germany</a> on Arbeitnow</a>'
     )
     assert "&lt;" not in moonfare.description_html
-    assert raw(listings, "senior-product-owner-hamburg-berlin-302643").location_raw == "Hamburg, Berlin"
+    assert raw_by_id(listings, "senior-product-owner-hamburg-berlin-302643").location_raw == "Hamburg, Berlin"
 
 
 def test_real_normalised(real: Callable[[str], bytes]) -> None:
@@ -81,14 +75,14 @@ def test_sample_page_and_its_next_link(sample: Callable[[str], bytes]) -> None:
     document["links"]["next"] = f"{API}?page=2"
     assert parse("arbeitnow", json.dumps(document).encode(), url=API).follow == [f"{API}?page=2"]
     assert len(page.listings) == 5
-    kranich = raw(page.listings, "senior-python-backend-engineer-berlin-481236")
+    kranich = raw_by_id(page.listings, "senior-python-backend-engineer-berlin-481236")
     assert kranich.title == "Senior Python Backend Engineer (m/w/d)"
     assert kranich.company == "Kranich Logistik GmbH"
     assert (kranich.employment_type, kranich.seniority) == ("full time", "professional / experienced")
     assert kranich.remote is False
-    sonnenfeld = raw(page.listings, "backend-developer-django-remote-munich-377120")
+    sonnenfeld = raw_by_id(page.listings, "backend-developer-django-remote-munich-377120")
     assert sonnenfeld.remote is True and sonnenfeld.location_raw == "Munich"
-    student = raw(page.listings, "werkstudent-python-data-engineering-hamburg-209915")
+    student = raw_by_id(page.listings, "werkstudent-python-data-engineering-hamburg-209915")
     assert student.employment_type == "part time"
     assert student.description_html is not None and student.description_html.startswith("<p>Du unterstützt")
 

@@ -10,28 +10,15 @@ from typing import Any
 import pytest
 
 from aggregator.errors import ParseError
-from aggregator.model import Listing, RawListing
 from scrapers.sources.ashby import salary
-from tests.sources.conftest import by_id, parse, parse_normalised
-
-
-def _raw(listings: list[RawListing], external_id: str) -> RawListing:
-    found = by_id(listings, external_id)
-    assert isinstance(found, RawListing)
-    return found
-
-
-def _normalised(listings: list[Listing], external_id: str) -> Listing:
-    found = by_id(listings, external_id)
-    assert isinstance(found, Listing)
-    return found
+from tests.sources.conftest import listing_by_id, parse, parse_normalised, raw_by_id
 
 
 def test_real_board_2026(real: Callable[[str], bytes]) -> None:
     page = parse("ashby", real("ashby-1.json"), board="cursor")
     assert page.warnings == []
     assert len(page.listings) == 54
-    growth = _raw(page.listings, "0ec39ed7-a5dc-4551-bb26-b7f4f9fb4a74")
+    growth = raw_by_id(page.listings, "0ec39ed7-a5dc-4551-bb26-b7f4f9fb4a74")
     assert growth.title == "Software Engineer, Growth"  # the payload has a trailing space
     assert growth.company == "Cursor"
     assert growth.url == "https://jobs.ashbyhq.com/cursor/0ec39ed7-a5dc-4551-bb26-b7f4f9fb4a74"
@@ -59,11 +46,11 @@ def test_real_board_2026(real: Callable[[str], bytes]) -> None:
     ],
 )
 def test_real_workplace_type(real: Callable[[str], bytes], external_id: str, remote: str) -> None:
-    assert _raw(parse("ashby", real("ashby-1.json")).listings, external_id).remote == remote
+    assert raw_by_id(parse("ashby", real("ashby-1.json")).listings, external_id).remote == remote
 
 
 def test_real_postal_address_is_stripped(real: Callable[[str], bytes]) -> None:
-    job = _raw(parse("ashby", real("ashby-1.json")).listings, "61e4677d-cf3d-458a-bf6c-02287d5d2c39")
+    job = raw_by_id(parse("ashby", real("ashby-1.json")).listings, "61e4677d-cf3d-458a-bf6c-02287d5d2c39")
     assert job.places == [{"country": "United States", "region": "California", "city": "San Francisco"}]
 
 
@@ -71,7 +58,7 @@ def test_real_board_2025_with_pay(real: Callable[[str], bytes]) -> None:
     page = parse("ashby", real("ashby-2.json"), board="makai-labs")
     assert page.warnings == []
     assert len(page.listings) == 6
-    engineer = _raw(page.listings, "f64bb7f7-4e52-4b65-931f-115f6ae7eecb")
+    engineer = raw_by_id(page.listings, "f64bb7f7-4e52-4b65-931f-115f6ae7eecb")
     assert engineer.title == "Senior Software Engineer for AI Startup"
     assert engineer.company == "Makai Labs"
     assert (engineer.salary_min, engineer.salary_max, engineer.salary_currency, engineer.salary_period) == (
@@ -82,7 +69,7 @@ def test_real_board_2025_with_pay(real: Callable[[str], bytes]) -> None:
     )
     assert engineer.salary_text is None
     assert engineer.remote is True  # no workplaceType in 2025: isRemote as stated
-    nextjs = _raw(page.listings, "bc3d256d-8207-4612-91ba-fc73bf4e4962")
+    nextjs = raw_by_id(page.listings, "bc3d256d-8207-4612-91ba-fc73bf4e4962")
     assert nextjs.location_raw == "Croatia; Romania; Serbia"
     assert [place["country"] for place in nextjs.places] == ["Croatia", "Romania", "Serbia"]
     assert nextjs.places[0] == {"country": "Croatia", "region": "Belgrade", "city": "Zagreb"}  # as stated
@@ -90,7 +77,7 @@ def test_real_board_2025_with_pay(real: Callable[[str], bytes]) -> None:
 
 
 def test_real_board_2025_normalised(real: Callable[[str], bytes]) -> None:
-    analyst = _normalised(
+    analyst = listing_by_id(
         parse_normalised("ashby", real("ashby-2.json")), "e170b3c0-42c9-4bab-8afb-69c3b2f714b6"
     )
     assert (analyst.salary_min, analyst.salary_max, analyst.salary_currency, analyst.salary_period) == (
@@ -135,11 +122,11 @@ def test_sample_board(sample: Callable[[str], bytes]) -> None:
 
 def test_sample_normalised(sample: Callable[[str], bytes]) -> None:
     listings = parse_normalised("ashby", sample("ashby.json"), board="harbor-labs")
-    senior = _normalised(listings, "6d1e2f3a-4b5c-4d6e-8f70-81a2b3c4d5e6")
+    senior = listing_by_id(listings, "6d1e2f3a-4b5c-4d6e-8f70-81a2b3c4d5e6")
     assert senior.posted_at == datetime(2026, 7, 22, 14, 5, 11, 402000, tzinfo=UTC)
     assert senior.employment_type == "full_time"
     assert senior.python_backend is True
-    assert _normalised(listings, "903a4b5c-6d7e-4f80-bc93-b4d5e6f70819").python_backend is False
+    assert listing_by_id(listings, "903a4b5c-6d7e-4f80-bc93-b4d5e6f70819").python_backend is False
 
 
 def _component(currency: str, interval: str, low: float, high: float, kind: str = "Salary") -> dict[str, Any]:

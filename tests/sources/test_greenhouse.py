@@ -9,21 +9,8 @@ from datetime import UTC, datetime
 import pytest
 
 from aggregator.errors import ParseError
-from aggregator.model import Listing, RawListing
 from scrapers.sources.greenhouse import pay_range
-from tests.sources.conftest import by_id, parse, parse_normalised
-
-
-def _raw(listings: list[RawListing], external_id: str) -> RawListing:
-    found = by_id(listings, external_id)
-    assert isinstance(found, RawListing)
-    return found
-
-
-def _normalised(listings: list[Listing], external_id: str) -> Listing:
-    found = by_id(listings, external_id)
-    assert isinstance(found, Listing)
-    return found
+from tests.sources.conftest import listing_by_id, parse, parse_normalised, raw_by_id
 
 
 def test_real_board_without_content(real: Callable[[str], bytes]) -> None:
@@ -31,7 +18,7 @@ def test_real_board_without_content(real: Callable[[str], bytes]) -> None:
     assert len(page.listings) == 449
     assert page.warnings == []
     assert page.follow == []
-    job = _raw(page.listings, "5074975008")
+    job = raw_by_id(page.listings, "5074975008")
     assert job.title == "Account Coordinator"
     assert job.company == "Anthropic"
     assert job.url == "https://job-boards.greenhouse.io/anthropic/jobs/5074975008"
@@ -51,11 +38,11 @@ def test_real_location_type_metadata(
     real: Callable[[str], bytes], external_id: str, remote: str | None
 ) -> None:
     page = parse("greenhouse", real("greenhouse-1.json"), board="anthropic")
-    assert _raw(page.listings, external_id).remote == remote
+    assert raw_by_id(page.listings, external_id).remote == remote
 
 
 def test_real_multi_place_location_and_trimmed_title(real: Callable[[str], bytes]) -> None:
-    job = _raw(parse("greenhouse", real("greenhouse-1.json")).listings, "4985140008")
+    job = raw_by_id(parse("greenhouse", real("greenhouse-1.json")).listings, "4985140008")
     assert job.title == "Business Systems Analyst"
     assert job.location_raw == (
         "Boston, MA; Remote-Friendly (Travel-Required) | San Francisco, CA | Seattle, WA | "
@@ -64,7 +51,7 @@ def test_real_multi_place_location_and_trimmed_title(real: Callable[[str], bytes
 
 
 def test_real_posted_at_normalises_to_utc(real: Callable[[str], bytes]) -> None:
-    listing = _normalised(parse_normalised("greenhouse", real("greenhouse-1.json")), "4988878008")
+    listing = listing_by_id(parse_normalised("greenhouse", real("greenhouse-1.json")), "4988878008")
     assert listing.title == "Staff Software Engineer, Claude Developer Platform (Backend)"
     assert listing.posted_at == datetime(2025, 11, 14, 16, 30, 40, tzinfo=UTC)
 
@@ -72,7 +59,7 @@ def test_real_posted_at_normalises_to_utc(real: Callable[[str], bytes]) -> None:
 def test_real_board_with_escaped_content(real: Callable[[str], bytes]) -> None:
     page = parse("greenhouse", real("greenhouse-2.json"), board="stripe")
     assert [job.external_id for job in page.listings] == ["7954688", "8023928", "8077887", "8042978"]
-    job = _raw(page.listings, "7954688")
+    job = raw_by_id(page.listings, "7954688")
     assert job.company == "Stripe"
     assert job.url == "https://stripe.com/jobs/search?gh_jid=7954688"
     assert job.location_raw == "San Francisco, CA"
@@ -82,12 +69,12 @@ def test_real_board_with_escaped_content(real: Callable[[str], bytes]) -> None:
     assert job.description_html.startswith("<h2>Who we are</h2>\n<h3>About Stripe</h3>")
     assert "&lt;" not in job.description_html
     assert job.salary_text is None  # Stripe's content has no pay-range block
-    assert _raw(page.listings, "8077887").title == "Account Executive, Bridge"
-    assert _raw(page.listings, "8077887").location_raw == "SF, NYC, SEA, CHI"
+    assert raw_by_id(page.listings, "8077887").title == "Account Executive, Bridge"
+    assert raw_by_id(page.listings, "8077887").location_raw == "SF, NYC, SEA, CHI"
 
 
 def test_real_description_text_has_no_markup(real: Callable[[str], bytes]) -> None:
-    listing = _normalised(
+    listing = listing_by_id(
         parse_normalised("greenhouse", real("greenhouse-2.json"), board="stripe"), "8023928"
     )
     assert listing.description_text is not None
@@ -99,21 +86,21 @@ def test_sample_board(sample: Callable[[str], bytes]) -> None:
     page = parse("greenhouse", sample("greenhouse.json"), board="tidewater")
     assert page.warnings == []
     assert len(page.listings) == 4
-    job = _raw(page.listings, "4410023001")
+    job = raw_by_id(page.listings, "4410023001")
     assert job.title == "Senior Backend Engineer (Python/Django)"
     assert job.company == "Tidewater Analytics"
     assert job.remote == "remote"
     assert job.salary_text == "Annual Base Salary: $150,000 - $185,000 USD"
     assert job.tags == ["Engineering"]
-    staff = _raw(page.listings, "4410023003")
+    staff = raw_by_id(page.listings, "4410023003")
     assert staff.posted_at == "2026-07-25T15:45:00-04:00"  # no first_published: updated_at
     assert staff.location_raw == "New York, NY | Remote-Friendly (US)"
-    assert _raw(page.listings, "4410023004").salary_text is None
+    assert raw_by_id(page.listings, "4410023004").salary_text is None
 
 
 def test_sample_normalised_pay(sample: Callable[[str], bytes]) -> None:
     listings = parse_normalised("greenhouse", sample("greenhouse.json"), board="tidewater")
-    senior = _normalised(listings, "4410023001")
+    senior = listing_by_id(listings, "4410023001")
     assert (senior.salary_min, senior.salary_max, senior.salary_currency, senior.salary_period) == (
         150000,
         185000,
@@ -121,9 +108,9 @@ def test_sample_normalised_pay(sample: Callable[[str], bytes]) -> None:
         "year",
     )
     assert senior.posted_at == datetime(2026, 7, 14, 13, 30, tzinfo=UTC)
-    payments = _normalised(listings, "4410023002")
+    payments = listing_by_id(listings, "4410023002")
     assert (payments.salary_min, payments.salary_max, payments.salary_currency) == (75000, 95000, "EUR")
-    assert _normalised(listings, "4410023004").python_backend is False
+    assert listing_by_id(listings, "4410023004").python_backend is False
 
 
 def test_pay_range_block() -> None:

@@ -9,19 +9,13 @@ from datetime import UTC, datetime
 import pytest
 
 from aggregator.errors import ParseError
-from aggregator.model import RawListing
 from scrapers import sources
-from tests.sources.conftest import by_id, parse, parse_normalised
+from tests.sources.conftest import by_id, parse, parse_normalised, raw_by_id
 
 FIRST = "https://himalayas.app/jobs/api?limit=20&offset=0"
 MT_BANK = "https://himalayas.app/companies/m-t-bank/jobs/mortgage-customer-outreach-specialist-i-9678846482"
 QUILL = "https://himalayas.app/companies/quillstack/jobs/senior-python-engineer-billing"
 
-
-def raw(listings: list[RawListing], external_id: str) -> RawListing:
-    found = by_id(listings, external_id)
-    assert isinstance(found, RawListing)
-    return found
 
 
 def page_of(count: int, *, offset: int = 0, limit: int = 20, total: int = 1000) -> bytes:
@@ -43,7 +37,7 @@ def test_real_first_page(real: Callable[[str], bytes]) -> None:
     assert page.warnings == []
     assert len(page.listings) == 20
     assert page.follow == ["https://himalayas.app/jobs/api?limit=20&offset=20"]
-    bank = raw(page.listings, MT_BANK)
+    bank = raw_by_id(page.listings, MT_BANK)
     assert bank.title == "Mortgage Customer Outreach Specialist I"
     assert bank.company == "M&T Bank"
     assert bank.url == bank.apply_url == MT_BANK
@@ -60,14 +54,14 @@ def test_real_first_page(real: Callable[[str], bytes]) -> None:
 
 def test_real_restrictions_and_levels(real: Callable[[str], bytes]) -> None:
     listings = parse("himalayas", real("himalayas-1.json")).listings
-    anywhere = raw(
+    anywhere = raw_by_id(
         listings,
         "https://himalayas.app/companies/byteaim-limited/jobs/political-science-researcher-analyst-remote-internship",
     )
     assert anywhere.places == []  # locationRestrictions: []
     assert anywhere.location_raw == "UTC-11 to UTC+14"
     assert anywhere.employment_type == "Intern"
-    mindrift = raw(
+    mindrift = raw_by_id(
         listings,
         "https://himalayas.app/companies/mindrift/jobs/freelance-internal-medicine-consultant-professor-8336799967",
     )
@@ -91,7 +85,7 @@ def test_sample_last_page_and_millisecond_dates(sample: Callable[[str], bytes]) 
     page = parse("himalayas", sample("himalayas.json"), url=FIRST)
     assert page.warnings == [] and page.follow == []  # 5 jobs < limit 20: the last page
     assert len(page.listings) == 5
-    quill = raw(page.listings, QUILL)
+    quill = raw_by_id(page.listings, QUILL)
     assert quill.title == "Senior Python Engineer, Billing"
     assert quill.company == "Quillstack"
     assert (quill.salary_min, quill.salary_max, quill.salary_currency, quill.salary_period) == (

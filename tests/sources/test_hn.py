@@ -9,18 +9,8 @@ from datetime import UTC, datetime
 import pytest
 
 from aggregator.errors import ParseError
-from aggregator.model import Listing, RawListing
 from scrapers.sources._hn_headline import Headline, parse_headline
-from tests.sources.conftest import parse, parse_normalised
-
-
-def raw_by_id(listings: list[RawListing], external_id: str) -> RawListing:
-    return next(listing for listing in listings if listing.external_id == external_id)
-
-
-def normalised_by_id(listings: list[Listing], external_id: str) -> Listing:
-    return next(listing for listing in listings if listing.external_id == external_id)
-
+from tests.sources.conftest import listing_by_id, parse, parse_normalised, raw_by_id
 
 # --- the first-line parser -------------------------------------------------------------------
 
@@ -199,7 +189,7 @@ def test_thread_other_styles(sample: Callable[[str], bytes]) -> None:
 
 def test_thread_normalised(sample: Callable[[str], bytes]) -> None:
     listings = parse_normalised("hn", sample("hn_thread.json"))
-    lindenfeld = normalised_by_id(listings, "49120411")
+    lindenfeld = listing_by_id(listings, "49120411")
     assert lindenfeld.remote == "remote"
     assert lindenfeld.posted_at == datetime(2026, 8, 3, 15, 2, 19, tzinfo=UTC)
     assert lindenfeld.company == "Lindenfeld Analytics"

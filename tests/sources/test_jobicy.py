@@ -9,15 +9,8 @@ from datetime import UTC, datetime
 import pytest
 
 from aggregator.errors import ParseError
-from aggregator.model import RawListing
 from scrapers import sources
-from tests.sources.conftest import by_id, parse, parse_normalised
-
-
-def raw(listings: list[RawListing], external_id: str) -> RawListing:
-    found = by_id(listings, external_id)
-    assert isinstance(found, RawListing)
-    return found
+from tests.sources.conftest import by_id, parse, parse_normalised, raw_by_id
 
 
 def envelope(*jobs: object) -> bytes:
@@ -35,7 +28,7 @@ def test_defaults_respect_the_few_times_a_day_notice() -> None:
 def test_real_2024_api(real: Callable[[str], bytes]) -> None:
     page = parse("jobicy", real("jobicy-1.json"))
     assert len(page.listings) == 20 and page.warnings == []
-    deepgram = raw(page.listings, "74847")
+    deepgram = raw_by_id(page.listings, "74847")
     assert deepgram.title == "Research Scientist (Voice AI Foundations)"
     assert deepgram.company == "Deepgram"
     assert deepgram.url == "https://jobicy.com/jobs/74847-research-scientist-2"
@@ -45,11 +38,11 @@ def test_real_2024_api(real: Callable[[str], bytes]) -> None:
     assert deepgram.employment_type == "full-time"
     assert deepgram.seniority is None  # jobLevel "Any"
     assert deepgram.posted_at == "2024-12-07T04:03:02+00:00"  # zone-less pubDate read as UTC
-    python = raw(page.listings, "109041")
+    python = raw_by_id(page.listings, "109041")
     assert python.title == "Software Engineer, Python - Mid / Senior"
     assert python.location_raw == "Poland, Portugal, Romania, Spain"  # "Poland,  Portugal,  …"
     assert python.salary_min is None and python.salary_currency is None
-    contract = raw(page.listings, "111985")
+    contract = raw_by_id(page.listings, "111985")
     assert (contract.employment_type, contract.seniority) == ("contract", "Senior")
 
 
@@ -68,11 +61,11 @@ def test_real_2024_api_normalised(real: Callable[[str], bytes]) -> None:
 def test_real_second_capture_keeps_entity_escaped_industries(real: Callable[[str], bytes]) -> None:
     listings = parse("jobicy", real("jobicy-2.json")).listings
     assert len(listings) == 8
-    crossfit = raw(listings, "111984")
+    crossfit = raw_by_id(listings, "111984")
     assert crossfit.company == "CrossFit"
     assert crossfit.tags == ["Marketing &amp; Sales"]  # as stated; the normaliser decodes entities
     assert by_id(parse_normalised("jobicy", real("jobicy-2.json")), "111984").tags == ["Marketing & Sales"]
-    seo = raw(listings, "110777")
+    seo = raw_by_id(listings, "110777")
     assert seo.location_raw == "Canada, USA"
 
 
@@ -80,16 +73,16 @@ def test_sample_2026_api(sample: Callable[[str], bytes]) -> None:
     page = parse("jobicy", sample("jobicy.json"))
     assert page.warnings == []
     assert [job.external_id for job in page.listings] == ["152301", "152288", "152270", "152255", "152240"]
-    orbital = raw(page.listings, "152301")
+    orbital = raw_by_id(page.listings, "152301")
     assert orbital.title == "Senior Backend Engineer (Python)"
     assert (orbital.salary_min, orbital.salary_max, orbital.salary_currency) == (85000, 110000, "EUR")
     assert orbital.salary_period == "yearly"
     assert orbital.posted_at == "2026-01-06T09:15:00+00:00"
-    fernhill = raw(page.listings, "152288")
+    fernhill = raw_by_id(page.listings, "152288")
     assert (fernhill.salary_min, fernhill.salary_max, fernhill.salary_period) == (55, 70, "hourly")
     assert fernhill.location_raw == "USA, Canada"
     assert fernhill.seniority == "Midweight"
-    tidewater = raw(page.listings, "152270")
+    tidewater = raw_by_id(page.listings, "152270")
     assert tidewater.employment_type == "Full-Time"  # the first of ["Full-Time", "Contract"]
     assert tidewater.salary_min is None and tidewater.salary_period is None
 
@@ -115,7 +108,7 @@ def test_sample_rss_matches_the_api_ids(sample: Callable[[str], bytes]) -> None:
     page = parse("jobicy", sample("jobicy.rss"))
     assert page.warnings == []
     assert [job.external_id for job in page.listings] == ["152301", "152288", "152270", "152240"]
-    fernhill = raw(page.listings, "152288")
+    fernhill = raw_by_id(page.listings, "152288")
     assert fernhill.title == "Python Developer – Django"
     assert fernhill.company == "Fernhill Analytics"
     assert fernhill.url == "https://jobicy.com/jobs/152288-python-developer-django"
@@ -124,7 +117,7 @@ def test_sample_rss_matches_the_api_ids(sample: Callable[[str], bytes]) -> None:
     assert fernhill.remote is True
     assert fernhill.posted_at == "Mon, 05 Jan 2026 14:02:41 +0000"
     assert fernhill.description_html is not None and "Django REST Framework" in fernhill.description_html
-    assert raw(page.listings, "152270").employment_type == "Full-Time"  # "Full-Time, Contract"
+    assert raw_by_id(page.listings, "152270").employment_type == "Full-Time"  # "Full-Time, Contract"
 
 
 def test_sample_rss_normalised(sample: Callable[[str], bytes]) -> None:

@@ -9,19 +9,9 @@ from datetime import UTC, datetime
 import pytest
 
 from aggregator.errors import ParseError
-from aggregator.model import Listing, RawListing
 from scrapers.sources._ldjson import decode_lenient
 from scrapers.sources.jsonld import MAX_SITEMAP_URLS
-from tests.sources.conftest import parse, parse_normalised
-
-
-def raw_by_id(listings: list[RawListing], external_id: str) -> RawListing:
-    return next(listing for listing in listings if listing.external_id == external_id)
-
-
-def normalised_by_id(listings: list[Listing], external_id: str) -> Listing:
-    return next(listing for listing in listings if listing.external_id == external_id)
-
+from tests.sources.conftest import listing_by_id, parse, parse_normalised, raw_by_id
 
 PAGE_URL = "https://careers.veldkamp.example/jobs/vk-2026-0142-senior-python-backend-engineer"
 
@@ -74,11 +64,11 @@ def test_sample_lenient_block_with_remote_applicants(sample: Callable[[str], byt
 
 def test_sample_normalised(sample: Callable[[str], bytes]) -> None:
     listings = parse_normalised("jsonld", sample("jsonld_job.html"), url=PAGE_URL)
-    backend = normalised_by_id(listings, "VK-2026-0142")
+    backend = listing_by_id(listings, "VK-2026-0142")
     assert backend.posted_at == datetime(2026, 7, 28, 7, 0, tzinfo=UTC)
     assert (backend.salary_min, backend.salary_max, backend.salary_currency) == (72000.0, 90000.0, "EUR")
     assert backend.locations[0].country == "NL"
-    designer = normalised_by_id(listings, "VK-2026-0157")
+    designer = listing_by_id(listings, "VK-2026-0157")
     assert designer.remote == "remote"
 
 

@@ -9,22 +9,8 @@ from datetime import UTC, datetime
 import pytest
 
 from aggregator.errors import ParseError
-from aggregator.model import Listing, RawListing
 from scrapers.sources.lever import next_page_url
-from tests.sources.conftest import by_id, parse, parse_normalised
-
-
-def _raw(listings: list[RawListing], external_id: str) -> RawListing:
-    found = by_id(listings, external_id)
-    assert isinstance(found, RawListing)
-    return found
-
-
-def _normalised(listings: list[Listing], external_id: str) -> Listing:
-    found = by_id(listings, external_id)
-    assert isinstance(found, Listing)
-    return found
-
+from tests.sources.conftest import listing_by_id, parse, parse_normalised, raw_by_id
 
 SPOTIFY = "https://api.lever.co/v0/postings/spotify?mode=json"
 
@@ -34,7 +20,7 @@ def test_real_current_format(real: Callable[[str], bytes]) -> None:
     assert page.warnings == []
     assert page.follow == []  # no limit in the URL: Lever sent everything
     assert len(page.listings) == 4
-    job = _raw(page.listings, "08d82da1-0c72-44d1-91eb-7fa22dee3d39")
+    job = raw_by_id(page.listings, "08d82da1-0c72-44d1-91eb-7fa22dee3d39")
     assert job.title == "Analytics Engineer II"
     assert job.company == "Spotify"
     assert job.url == "https://jobs.lever.co/spotify/08d82da1-0c72-44d1-91eb-7fa22dee3d39"
@@ -49,7 +35,7 @@ def test_real_current_format(real: Callable[[str], bytes]) -> None:
 
 
 def test_real_description_includes_lists_and_closing(real: Callable[[str], bytes]) -> None:
-    job = _raw(parse("lever", real("lever-1.json")).listings, "08d82da1-0c72-44d1-91eb-7fa22dee3d39")
+    job = raw_by_id(parse("lever", real("lever-1.json")).listings, "08d82da1-0c72-44d1-91eb-7fa22dee3d39")
     html = job.description_html
     assert html is not None
     assert html.startswith("<p data-start=")
@@ -61,7 +47,7 @@ def test_real_description_includes_lists_and_closing(real: Callable[[str], bytes
 
 def test_real_current_format_normalised(real: Callable[[str], bytes]) -> None:
     listings = parse_normalised("lever", real("lever-1.json"), board="spotify")
-    android = _normalised(listings, "a0fa7da3-4c3c-4fa2-97bd-7d6eb01eb9e5")
+    android = listing_by_id(listings, "a0fa7da3-4c3c-4fa2-97bd-7d6eb01eb9e5")
     assert android.title == "Android Engineer - Advertising"
     assert android.remote == "remote"
     assert [loc.country for loc in android.locations] == ["US"]
@@ -72,7 +58,7 @@ def test_real_2015_format(real: Callable[[str], bytes]) -> None:
     page = parse("lever", real("lever-2.json"), board="leverdemo")
     assert page.warnings == []
     assert len(page.listings) == 28
-    manager = _raw(page.listings, "491029da-9b63-4208-83f6-c976b6fe2ac5")
+    manager = raw_by_id(page.listings, "491029da-9b63-4208-83f6-c976b6fe2ac5")
     assert manager.company == "Leverdemo"
     assert manager.location_raw == "San francisco"
     assert manager.places == []  # no country field in 2015
@@ -85,13 +71,13 @@ def test_real_2015_format(real: Callable[[str], bytes]) -> None:
         "<p>We're looking for great salespeople!</p>\n<p>Be a foundational"
     )
     assert "<h3>Skills Required:</h3>" in manager.description_html
-    android = _raw(page.listings, "e215ebe2-cc96-420c-847c-3de12ec6c903")
+    android = raw_by_id(page.listings, "e215ebe2-cc96-420c-847c-3de12ec6c903")
     assert android.seniority == "Senior"
-    assert _raw(page.listings, "2901fbbf-c1f2-43db-b865-f1ac898a80bd").employment_type == "Part-time"
+    assert raw_by_id(page.listings, "2901fbbf-c1f2-43db-b865-f1ac898a80bd").employment_type == "Part-time"
 
 
 def test_real_2015_posting_without_description(real: Callable[[str], bytes]) -> None:
-    intern = _raw(parse("lever", real("lever-2.json")).listings, "0dc2f930-e8b5-4e41-8f08-ab4e8e63aedf")
+    intern = raw_by_id(parse("lever", real("lever-2.json")).listings, "0dc2f930-e8b5-4e41-8f08-ab4e8e63aedf")
     assert intern.title == "Product Marketing Intern"
     assert intern.description_html is None
     assert intern.location_raw == "London, UK"
@@ -99,7 +85,7 @@ def test_real_2015_posting_without_description(real: Callable[[str], bytes]) -> 
 
 
 def test_real_2015_posted_at(real: Callable[[str], bytes]) -> None:
-    listing = _normalised(
+    listing = listing_by_id(
         parse_normalised("lever", real("lever-2.json")), "5ac21346-8e0c-4494-8e7a-3eb92ff77902"
     )
     assert listing.posted_at == datetime(2013, 10, 4, 20, 14, 27, 108000, tzinfo=UTC)
@@ -110,7 +96,7 @@ def test_sample_board(sample: Callable[[str], bytes]) -> None:
     page = parse("lever", sample("lever.json"), board="quillstack")
     assert page.warnings == []
     assert len(page.listings) == 5
-    senior = _raw(page.listings, "3f6a2c1e-8b1d-4c57-9e0a-5d2f7b9c4a10")
+    senior = raw_by_id(page.listings, "3f6a2c1e-8b1d-4c57-9e0a-5d2f7b9c4a10")
     assert senior.title == "Senior Python Engineer, API Platform"
     assert senior.company == "Quillstack"
     assert (senior.salary_min, senior.salary_max, senior.salary_currency, senior.salary_period) == (
@@ -120,7 +106,7 @@ def test_sample_board(sample: Callable[[str], bytes]) -> None:
         "year",
     )
     assert senior.remote == "remote"
-    contract = _raw(page.listings, "5e4d3c2b-1a09-4f8e-b7d6-c5b4a3928170")
+    contract = raw_by_id(page.listings, "5e4d3c2b-1a09-4f8e-b7d6-c5b4a3928170")
     assert (contract.salary_min, contract.salary_max, contract.salary_currency, contract.salary_period) == (
         75,
         95,
@@ -128,14 +114,14 @@ def test_sample_board(sample: Callable[[str], bytes]) -> None:
         "hour",
     )
     assert contract.employment_type == "Contract"
-    manager = _raw(page.listings, "7b8c9d0e-1f2a-4b3c-9d4e-5f6a7b8c9d0e")
+    manager = raw_by_id(page.listings, "7b8c9d0e-1f2a-4b3c-9d4e-5f6a7b8c9d0e")
     assert manager.remote is None  # workplaceType "unspecified"
     assert manager.salary_min is None
 
 
 def test_sample_normalised(sample: Callable[[str], bytes]) -> None:
     listings = parse_normalised("lever", sample("lever.json"), board="quillstack")
-    django = _normalised(listings, "9c0d7e55-1a2b-4f3c-8d6e-7f8091a2b3c4")
+    django = listing_by_id(listings, "9c0d7e55-1a2b-4f3c-8d6e-7f8091a2b3c4")
     assert (django.salary_min, django.salary_max, django.salary_currency, django.salary_period) == (
         65000,
         80000,
@@ -144,7 +130,7 @@ def test_sample_normalised(sample: Callable[[str], bytes]) -> None:
     )
     assert [(loc.country, loc.city) for loc in django.locations] == [("GB", "London"), ("GB", "Manchester")]
     assert django.python_backend is True
-    assert _normalised(listings, "0a1b2c3d-4e5f-4a6b-8c7d-9e0f1a2b3c4d").python_backend is False
+    assert listing_by_id(listings, "0a1b2c3d-4e5f-4a6b-8c7d-9e0f1a2b3c4d").python_backend is False
 
 
 @pytest.mark.parametrize(

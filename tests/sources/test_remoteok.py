@@ -9,18 +9,12 @@ from datetime import UTC, datetime
 import pytest
 
 from aggregator.errors import ParseError
-from aggregator.model import RawListing
 from scrapers import sources
 from scrapers.sources.remoteok import repair_mojibake
-from tests.sources.conftest import by_id, parse, parse_normalised
+from tests.sources.conftest import by_id, parse, parse_normalised, raw_by_id
 
 LEGAL = {"last_updated": 1773720015, "legal": "API Terms of Service: Please link back …"}
 
-
-def raw(listings: list[RawListing], external_id: str) -> RawListing:
-    found = by_id(listings, external_id)
-    assert isinstance(found, RawListing)
-    return found
 
 
 def test_defaults_point_at_the_python_tag_and_poll_rarely() -> None:
@@ -59,7 +53,7 @@ def test_real_full_body_skips_the_legal_notice_and_the_empty_item(real: Callable
 
 def test_real_listing_fields(real: Callable[[str], bytes]) -> None:
     listings = parse("remoteok", real("remoteok-1.json")).listings
-    job = raw(listings, "1130694")
+    job = raw_by_id(listings, "1130694")
     assert job.title == "Senior Software Engineer Python Django PostgreSQL and Vue.js"
     assert job.company == "GHX"
     assert job.url == job.apply_url
@@ -74,7 +68,7 @@ def test_real_listing_fields(real: Callable[[str], bytes]) -> None:
 
 def test_real_salary_currency_is_not_guessed(real: Callable[[str], bytes]) -> None:
     listings = parse("remoteok", real("remoteok-1.json")).listings
-    graphcore = raw(listings, "1130779")
+    graphcore = raw_by_id(listings, "1130779")
     # The description says PLN: the API's numbers carry no currency, so none is invented.
     assert (graphcore.salary_min, graphcore.salary_max) == (350700, 474400)
     assert graphcore.salary_currency is None and graphcore.salary_period is None
@@ -83,8 +77,8 @@ def test_real_salary_currency_is_not_guessed(real: Callable[[str], bytes]) -> No
 
 def test_real_mojibake_and_literal_newlines_are_repaired(real: Callable[[str], bytes]) -> None:
     listings = parse("remoteok", real("remoteok-1.json")).listings
-    assert raw(listings, "1130733").company == "Zócalo Health"
-    fisher = raw(listings, "1130788")
+    assert raw_by_id(listings, "1130733").company == "Zócalo Health"
+    fisher = raw_by_id(listings, "1130788")
     assert fisher.description_html is not None
     assert "What You’ll Do" in fisher.description_html
     for job in listings:
@@ -107,7 +101,7 @@ def test_real_normalised(real: Callable[[str], bytes]) -> None:
 def test_real_trimmed_body_with_raw_utf8(real: Callable[[str], bytes]) -> None:
     listings = parse("remoteok", real("remoteok-2.json")).listings
     assert [job.external_id for job in listings] == ["1135929", "1136039", "1135927", "1135924"]
-    first = raw(listings, "1135929")
+    first = raw_by_id(listings, "1135929")
     assert first.title == "Compatibility"
     assert first.company == "DanielTems"
     assert first.location_raw == "How"  # "How, " with its empty region dropped
@@ -124,7 +118,7 @@ def test_sample(sample: Callable[[str], bytes]) -> None:
         "1140460",
         "1140441",
     ]
-    ledger = raw(page.listings, "1140512")
+    ledger = raw_by_id(page.listings, "1140512")
     assert ledger.title == "Senior Python Backend Engineer"
     assert (
         ledger.url
@@ -134,9 +128,9 @@ def test_sample(sample: Callable[[str], bytes]) -> None:
     assert ledger.description_html is not None
     assert "We’re hiring" in ledger.description_html and "$140,000–$175,000" in ledger.description_html
     assert "\\n" not in ledger.description_html
-    zocalo = raw(page.listings, "1140460")
+    zocalo = raw_by_id(page.listings, "1140460")
     assert (zocalo.company, zocalo.location_raw) == ("Zócalo Labs", "Gdańsk, Poland")
-    northwind = raw(page.listings, "1140475")
+    northwind = raw_by_id(page.listings, "1140475")
     assert northwind.salary_min is None and northwind.location_raw == "Remote - Americas"
 
 

@@ -9,15 +9,8 @@ from datetime import UTC, datetime
 import pytest
 
 from aggregator.errors import ParseError
-from aggregator.model import RawListing
 from scrapers import sources
-from tests.sources.conftest import by_id, parse, parse_normalised
-
-
-def raw(listings: list[RawListing], external_id: str) -> RawListing:
-    found = by_id(listings, external_id)
-    assert isinstance(found, RawListing)
-    return found
+from tests.sources.conftest import by_id, parse, parse_normalised, raw_by_id
 
 
 def test_defaults_respect_the_four_calls_a_day_advice() -> None:
@@ -32,7 +25,7 @@ def test_real_untrimmed_body(real: Callable[[str], bytes]) -> None:
     page = parse("remotive", real("remotive-1.json"))
     assert page.warnings == [] and page.follow == []
     assert len(page.listings) == 20
-    mitre = raw(page.listings, "2069746")
+    mitre = raw_by_id(page.listings, "2069746")
     assert mitre.title == "Tech Lead Full-Stack Rails Engineer"
     assert mitre.company == "Mitre Media"
     assert mitre.url is not None and mitre.url.startswith(
@@ -48,10 +41,10 @@ def test_real_untrimmed_body(real: Callable[[str], bytes]) -> None:
 
 def test_real_company_oddities(real: Callable[[str], bytes]) -> None:
     listings = parse("remotive", real("remotive-1.json")).listings
-    assert raw(listings, "1680495").company == "Coalition Technologies"  # trailing space in the payload
-    assert raw(listings, "2087132").company is None  # "N/A"
-    assert raw(listings, "2075915").salary_text is None  # ""
-    assert raw(listings, "2082467").title == "Student Representatives"  # trailing space
+    assert raw_by_id(listings, "1680495").company == "Coalition Technologies"  # trailing space in the payload
+    assert raw_by_id(listings, "2087132").company is None  # "N/A"
+    assert raw_by_id(listings, "2075915").salary_text is None  # ""
+    assert raw_by_id(listings, "2082467").title == "Student Representatives"  # trailing space
 
 
 def test_real_normalised(real: Callable[[str], bytes]) -> None:
@@ -67,7 +60,7 @@ def test_real_normalised(real: Callable[[str], bytes]) -> None:
 def test_real_trimmed_pretty_printed_body(real: Callable[[str], bytes]) -> None:
     listings = parse("remotive", real("remotive-2.json")).listings
     assert [job.external_id for job in listings] == ["2091081", "2090903", "2091075", "2091074"]
-    workada = raw(listings, "2090903")
+    workada = raw_by_id(listings, "2090903")
     assert (workada.title, workada.company) == ("Data Labeling Specialists", "Workada")
     assert (workada.employment_type, workada.salary_text) == ("freelance", "$18 - $22/hr")
 
@@ -82,7 +75,7 @@ def test_sample(sample: Callable[[str], bytes]) -> None:
         "2101240",
         "2101203",
     ]
-    saltmarsh = raw(page.listings, "2101344")
+    saltmarsh = raw_by_id(page.listings, "2101344")
     assert saltmarsh.title == "Senior Python Engineer"
     assert (
         saltmarsh.url
@@ -90,11 +83,11 @@ def test_sample(sample: Callable[[str], bytes]) -> None:
     )
     assert saltmarsh.salary_text == "$150k - $180k"
     assert saltmarsh.tags == ["python", "django", "postgresql", "aws", "backend"]
-    vellum = raw(page.listings, "2101298")
+    vellum = raw_by_id(page.listings, "2101298")
     assert vellum.company == "Vellum & Ink"
     assert (vellum.employment_type, vellum.location_raw) == ("contract", "Europe, European timezones")
-    assert raw(page.listings, "2101240").company is None  # "N/A"
-    assert raw(page.listings, "2101275").salary_text is None
+    assert raw_by_id(page.listings, "2101240").company is None  # "N/A"
+    assert raw_by_id(page.listings, "2101275").salary_text is None
 
 
 def test_sample_normalised(sample: Callable[[str], bytes]) -> None:

@@ -11,11 +11,10 @@ from typing import Any
 import pytest
 
 from aggregator.errors import ParseError
-from aggregator.model import Listing, RawListing
 from scrapers import sources
 from scrapers.sources.base import ParseContext
 from scrapers.sources.smartrecruiters import detail_url, next_page_url
-from tests.sources.conftest import by_id, parse, parse_normalised
+from tests.sources.conftest import listing_by_id, parse, parse_normalised, raw_by_id
 
 API = "https://api.smartrecruiters.com/v1/companies"
 HIREVUE = f"{API}/hirevue/postings?limit=100&offset=0"
@@ -24,16 +23,6 @@ INTERN, DEAL_DESK, IMPLEMENTATION = "744000138728139", "744000136509359", "74400
 PYTHON, PAYMENTS, SUCCESS, ANALYST = "743999100000101", "743999100000102", "743999100000103", "743999100000104"
 
 
-def _raw(listings: list[RawListing], external_id: str) -> RawListing:
-    found = by_id(listings, external_id)
-    assert isinstance(found, RawListing)
-    return found
-
-
-def _normalised(listings: list[Listing], external_id: str) -> Listing:
-    found = by_id(listings, external_id)
-    assert isinstance(found, Listing)
-    return found
 
 
 def _posting(external_id: str, **fields: Any) -> dict[str, Any]:
@@ -69,7 +58,7 @@ def test_real_list_page(real: Callable[[str], bytes]) -> None:
         "Deal Desk Analyst | Fully Remote Poland and UK",
         "Implementation Manager | Fully Remote Poland",
     ]
-    intern = _raw(page.listings, INTERN)
+    intern = raw_by_id(page.listings, INTERN)
     assert intern.company == "HireVue Inc"
     assert intern.url == f"https://jobs.smartrecruiters.com/HireVue/{INTERN}"
     assert intern.apply_url is None  # only the detail document has one
@@ -81,12 +70,12 @@ def test_real_list_page(real: Callable[[str], bytes]) -> None:
     assert intern.tags == ["Data Science"]  # function "Other" says nothing
     assert intern.posted_at == "2026-07-20T20:54:18.136Z"
     assert intern.description_html is None  # the list endpoint has no text
-    deal = _raw(page.listings, DEAL_DESK)
+    deal = raw_by_id(page.listings, DEAL_DESK)
     assert deal.location_raw == "Warsaw, Poland"  # fullLocation "Warsaw, , Poland"
     assert deal.places == [{"country": "PL", "region": None, "city": "Warsaw"}]
     assert (deal.employment_type, deal.seniority) == ("Full-time", "Associate")
     assert deal.tags == ["Sales"]
-    implementation = _raw(page.listings, IMPLEMENTATION)
+    implementation = raw_by_id(page.listings, IMPLEMENTATION)
     assert implementation.places == [{"country": "PL", "region": "Masovian Voivodeship", "city": "Warsaw"}]
     assert implementation.tags == ["Professional Services", "Consulting"]
     assert implementation.posted_at == "2026-06-23T15:31:20.992Z"
@@ -106,26 +95,26 @@ def test_real_list_page_follows_next_page_then_details(real: Callable[[str], byt
 def test_real_list_page_without_url_or_board(real: Callable[[str], bytes]) -> None:
     page = parse("smartrecruiters", real("smartrecruiters-1.json"))
     assert page.follow[0] == f"{API}/HireVue/postings?limit=100&offset=3"  # the payload's own identifier
-    assert _raw(page.listings, INTERN).company == "HireVue Inc"
+    assert raw_by_id(page.listings, INTERN).company == "HireVue Inc"
 
 
 def test_real_list_page_normalised(real: Callable[[str], bytes]) -> None:
     listings = parse_normalised("smartrecruiters", real("smartrecruiters-1.json"), board="hirevue")
-    intern = _normalised(listings, INTERN)
+    intern = listing_by_id(listings, INTERN)
     assert intern.remote == "remote"
     assert [(loc.country, loc.region, loc.city) for loc in intern.locations] == [("US", "UT", "Sandy")]
     assert intern.employment_type == "internship"  # "Part-time", but the title names an internship
     assert intern.seniority == "intern"
     assert intern.posted_at == datetime(2026, 7, 20, 20, 54, 18, 136000, tzinfo=UTC)
     assert intern.python_backend is False
-    deal = _normalised(listings, DEAL_DESK)
+    deal = listing_by_id(listings, DEAL_DESK)
     assert deal.remote == "remote"
     assert deal.location_raw == "Warsaw, Poland"
     # The title's "Poland and UK" is not read for places: only the structured Warsaw is.
     assert [(loc.country, loc.city) for loc in deal.locations] == [("PL", "Warsaw")]
     assert deal.employment_type == "full_time"
     assert deal.seniority == "mid"  # "Associate": between Entry level and Mid-Senior level
-    implementation = _normalised(listings, IMPLEMENTATION)
+    implementation = listing_by_id(listings, IMPLEMENTATION)
     assert [loc.country for loc in implementation.locations] == ["PL"]
     assert implementation.tags == ["Professional Services", "Consulting"]
 
@@ -137,20 +126,20 @@ def test_sample_list_page(sample: Callable[[str], bytes]) -> None:
     # totalFound 4 and 4 postings: the last page, so only the detail pages are followed.
     assert page.follow == [f"{API}/initech/postings/{external_id}" for external_id in
                            (PYTHON, PAYMENTS, SUCCESS, ANALYST)]
-    python = _raw(page.listings, PYTHON)
+    python = raw_by_id(page.listings, PYTHON)
     assert python.title == "Senior Python Backend Engineer"
     assert python.company == "Initech"
     assert python.remote == "hybrid"
     assert python.places == [{"country": "DE", "region": "Berlin", "city": "Berlin"}]
     assert python.tags == ["Engineering"]  # department and function agree
     assert python.seniority == "Mid-Senior Level"
-    success = _raw(page.listings, SUCCESS)
+    success = raw_by_id(page.listings, SUCCESS)
     assert success.remote == "onsite"  # remote and hybrid both false
     assert success.tags == ["Customer Success"]
-    analyst = _raw(page.listings, ANALYST)
+    analyst = raw_by_id(page.listings, ANALYST)
     assert analyst.remote == "onsite"  # no location flags: read from the "Workplace type" custom field
     assert analyst.employment_type == "Internship"
-    payments = _raw(page.listings, PAYMENTS)
+    payments = raw_by_id(page.listings, PAYMENTS)
     assert payments.location_raw == "Kraków, Poland"
     assert payments.remote == "remote"
     assert payments.url == f"https://jobs.smartrecruiters.com/Initech/{PAYMENTS}"
@@ -158,14 +147,14 @@ def test_sample_list_page(sample: Callable[[str], bytes]) -> None:
 
 def test_sample_list_page_normalised(sample: Callable[[str], bytes]) -> None:
     listings = parse_normalised("smartrecruiters", sample("smartrecruiters.json"), board="initech")
-    python = _normalised(listings, PYTHON)
+    python = listing_by_id(listings, PYTHON)
     assert python.python_backend is True  # the title says so, even without the text
     assert python.remote == "hybrid"
     assert python.seniority == "senior"
     # A generic backend title without its text is not enough: the detail page decides.
-    assert _normalised(listings, PAYMENTS).python_backend is False
-    assert _normalised(listings, SUCCESS).python_backend is False
-    analyst = _normalised(listings, ANALYST)
+    assert listing_by_id(listings, PAYMENTS).python_backend is False
+    assert listing_by_id(listings, SUCCESS).python_backend is False
+    analyst = listing_by_id(listings, ANALYST)
     assert (analyst.employment_type, analyst.seniority) == ("internship", "intern")
     assert [(loc.country, loc.city) for loc in analyst.locations] == [("GB", "London")]
 

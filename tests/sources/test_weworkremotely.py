@@ -8,21 +8,8 @@ from datetime import UTC, datetime
 import pytest
 
 from aggregator.errors import ParseError
-from aggregator.model import Listing, RawListing
 from scrapers.sources.weworkremotely import split_title
-from tests.sources.conftest import by_id, parse, parse_normalised
-
-
-def raw_by_id(listings: list[RawListing], external_id: str) -> RawListing:
-    found = by_id(listings, external_id)
-    assert isinstance(found, RawListing)
-    return found
-
-
-def normalised_by_id(listings: list[Listing], external_id: str) -> Listing:
-    found = by_id(listings, external_id)
-    assert isinstance(found, Listing)
-    return found
+from tests.sources.conftest import by_id, listing_by_id, parse, parse_normalised, raw_by_id
 
 
 @pytest.mark.parametrize(
@@ -70,7 +57,7 @@ def test_sample(sample: Callable[[str], bytes]) -> None:
 
 def test_sample_normalised(sample: Callable[[str], bytes]) -> None:
     listings = parse_normalised("weworkremotely", sample("weworkremotely.rss"))
-    job = normalised_by_id(listings, "northwind-health-staff-platform-engineer-python-go")
+    job = listing_by_id(listings, "northwind-health-staff-platform-engineer-python-go")
     assert job.company == "Northwind Health"
     assert job.remote == "remote"
     assert job.posted_at == datetime(2026, 7, 5, 18, 3, 27, tzinfo=UTC)

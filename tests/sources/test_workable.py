@@ -10,24 +10,12 @@ from typing import Any
 import pytest
 
 from aggregator.errors import ParseError
-from aggregator.model import Listing, Location, RawListing
+from aggregator.model import Location
 from aggregator.normalise import normalise
 from scrapers import sources
 from scrapers.sources.base import ParseContext
 from scrapers.sources.workable import ACCOUNT_KEY, _uncut
-from tests.sources.conftest import by_id, parse, parse_normalised
-
-
-def _raw(listings: list[RawListing], external_id: str) -> RawListing:
-    found = by_id(listings, external_id)
-    assert isinstance(found, RawListing)
-    return found
-
-
-def _normalised(listings: list[Listing], external_id: str) -> Listing:
-    found = by_id(listings, external_id)
-    assert isinstance(found, Listing)
-    return found
+from tests.sources.conftest import listing_by_id, parse, parse_normalised, raw_by_id
 
 
 def _account(*jobs: Any, name: str | None = "Acme Rail") -> bytes:
@@ -54,7 +42,7 @@ def test_real_account(real: Callable[[str], bytes]) -> None:
     assert page.complete is True
     assert [job.external_id for job in page.listings] == ["3862836931", "96051E9EDE", "0AB5665160", "B778F12851"]
     assert {job.company for job in page.listings} == {"CrewAI"}
-    csm = _raw(page.listings, "3862836931")
+    csm = raw_by_id(page.listings, "3862836931")
     assert csm.title == "Customer Success Manager, LATAM"
     assert csm.url == "https://apply.workable.com/j/3862836931"
     assert csm.apply_url == "https://apply.workable.com/j/3862836931/apply"
@@ -75,14 +63,14 @@ def test_real_account(real: Callable[[str], bytes]) -> None:
 
 def test_real_onsite_and_country_only_places(real: Callable[[str], bytes]) -> None:
     listings = parse("workable", real("workable-1.json")).listings
-    platform = _raw(listings, "0AB5665160")
+    platform = raw_by_id(listings, "0AB5665160")
     assert platform.title == "Full-Stack Engineer, Agent Management Platform"
     assert platform.location_raw == "San Francisco, California, United States"
     assert platform.places == [{"country": "US", "region": "California", "city": "San Francisco"}]
     assert platform.remote is None  # telecommuting false: on-site or hybrid, the widget doesn't say
     assert platform.tags == ["Engineering"]
     assert platform.posted_at == "2026-06-26"
-    fde = _raw(listings, "96051E9EDE")
+    fde = raw_by_id(listings, "96051E9EDE")
     assert fde.title == "Forward Deployed Engineer - (East coast based)"
     assert fde.location_raw == "United States"
     assert fde.places == [{"country": "US", "region": None, "city": None}]
@@ -98,12 +86,12 @@ def test_real_account_description_stays_out_of_jobs(real: Callable[[str], bytes]
 
 def test_real_description_cut_mid_tag(real: Callable[[str], bytes]) -> None:
     page = parse("workable", real("workable-1.json"))
-    support = _raw(page.listings, "B778F12851")
+    support = raw_by_id(page.listings, "B778F12851")
     assert support.title == "Senior Support Engineer"
     assert support.description_html is not None
     assert support.description_html.startswith("<p>About CrewAI</p><p>CrewAI is the leading framework")
     assert support.description_html.endswith("This role owns that.</p><p></p>")
-    listing = _normalised(parse_normalised("workable", real("workable-1.json")), "B778F12851")
+    listing = listing_by_id(parse_normalised("workable", real("workable-1.json")), "B778F12851")
     assert listing.description_text is not None
     assert listing.description_text.endswith("This role owns that.")
     assert listing.description_html is not None and "&lt;" not in listing.description_html
@@ -111,7 +99,7 @@ def test_real_description_cut_mid_tag(real: Callable[[str], bytes]) -> None:
 
 def test_real_normalised(real: Callable[[str], bytes]) -> None:
     listings = parse_normalised("workable", real("workable-1.json"), board="crewai")
-    platform = _normalised(listings, "0AB5665160")
+    platform = listing_by_id(listings, "0AB5665160")
     assert platform.company == "CrewAI"
     assert platform.remote is None
     assert platform.locations == [Location(country="US", region="CA", city="San Francisco")]
@@ -120,11 +108,11 @@ def test_real_normalised(real: Callable[[str], bytes]) -> None:
     assert platform.posted_at == datetime(2026, 6, 26, tzinfo=UTC)
     assert platform.python_backend is False
     assert platform.tags == ["Engineering"]
-    csm = _normalised(listings, "3862836931")
+    csm = listing_by_id(listings, "3862836931")
     assert csm.remote == "remote"
     assert [(loc.country, loc.city) for loc in csm.locations] == [("BR", "São Paulo")]
     assert csm.seniority == "senior"
-    fde = _normalised(listings, "96051E9EDE")
+    fde = listing_by_id(listings, "96051E9EDE")
     assert fde.remote == "remote"  # telecommuting; the "hybrid technical expert" in the text is no mode
     assert [loc.country for loc in fde.locations] == ["US"]
 
@@ -144,7 +132,7 @@ def test_sample_account(sample: Callable[[str], bytes]) -> None:
     page = parse("workable", sample("workable.json"), board="globex")
     assert page.warnings == []
     assert len(page.listings) == 4
-    backend = _raw(page.listings, "6A0C3F91D2")
+    backend = raw_by_id(page.listings, "6A0C3F91D2")
     assert backend.title == "Senior Backend Engineer (Python)"
     assert backend.company == "Globex"
     assert backend.url == "https://apply.workable.com/globex/j/6A0C3F91D2/"
@@ -161,7 +149,7 @@ def test_sample_account(sample: Callable[[str], bytes]) -> None:
     assert backend.description_html.startswith("<h3>About Globex</h3>")
     assert backend.description_html.endswith("a team offsite twice a year.</p>")
     assert "Globex makes public transport run on time" not in backend.description_html
-    analyst = _raw(page.listings, "0D93AB5E17")
+    analyst = raw_by_id(page.listings, "0D93AB5E17")
     assert analyst.posted_at == "2026-07-09"  # published_on is empty: created_at
     assert analyst.employment_type == "Part-time"
     assert analyst.tags == ["Operations", "Analyst"]
@@ -169,16 +157,16 @@ def test_sample_account(sample: Callable[[str], bytes]) -> None:
 
 def test_sample_hidden_locations_are_skipped(sample: Callable[[str], bytes]) -> None:
     listings = parse("workable", sample("workable.json")).listings
-    frontend = _raw(listings, "B41E7720AF")
+    frontend = raw_by_id(listings, "B41E7720AF")
     assert frontend.location_raw == "London, England, United Kingdom"  # Manchester is hidden
     assert frontend.places == [{"country": "GB", "region": "England", "city": "London"}]
-    analyst = _raw(listings, "0D93AB5E17")
+    analyst = raw_by_id(listings, "0D93AB5E17")
     assert analyst.location_raw == "Madrid, Community of Madrid, Spain"  # the hidden primary is left out
     assert analyst.places == [{"country": "ES", "region": "Community of Madrid", "city": "Madrid"}]
 
 
 def test_sample_top_level_place_without_locations(sample: Callable[[str], bytes]) -> None:
-    support = _raw(parse("workable", sample("workable.json")).listings, "F27C04E8B9")
+    support = raw_by_id(parse("workable", sample("workable.json")).listings, "F27C04E8B9")
     assert support.location_raw == "Austin, Texas, United States"
     assert support.places == [{"country": "United States", "region": "Texas", "city": "Austin"}]
     assert support.employment_type == "Contract"
@@ -186,7 +174,7 @@ def test_sample_top_level_place_without_locations(sample: Callable[[str], bytes]
 
 def test_sample_normalised(sample: Callable[[str], bytes]) -> None:
     listings = parse_normalised("workable", sample("workable.json"), board="globex")
-    backend = _normalised(listings, "6A0C3F91D2")
+    backend = listing_by_id(listings, "6A0C3F91D2")
     assert backend.python_backend is True
     assert {"Python", "Django", "Django REST Framework", "FastAPI", "PostgreSQL", "Celery", "Redis"} <= set(
         backend.skills
@@ -200,12 +188,12 @@ def test_sample_normalised(sample: Callable[[str], bytes]) -> None:
     assert backend.employment_type == "full_time"
     assert backend.posted_at == datetime(2026, 7, 21, tzinfo=UTC)
     assert backend.description_text is not None and "5+ years of experience" in backend.description_text
-    frontend = _normalised(listings, "B41E7720AF")
+    frontend = listing_by_id(listings, "B41E7720AF")
     assert frontend.python_backend is False
     assert frontend.skills == ["React", "TypeScript"]
-    assert _normalised(listings, "0D93AB5E17").seniority == "junior"  # "Entry level"
-    assert _normalised(listings, "0D93AB5E17").employment_type == "part_time"
-    support = _normalised(listings, "F27C04E8B9")
+    assert listing_by_id(listings, "0D93AB5E17").seniority == "junior"  # "Entry level"
+    assert listing_by_id(listings, "0D93AB5E17").employment_type == "part_time"
+    support = listing_by_id(listings, "F27C04E8B9")
     assert support.locations == [Location(country="US", region="TX", city="Austin")]
     assert support.employment_type == "contract"
     assert support.seniority is None  # "Not Applicable"

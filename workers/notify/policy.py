@@ -11,7 +11,7 @@ import random
 from collections.abc import Mapping
 from dataclasses import dataclass
 
-from aggregator.config import parse_duration
+from aggregator.config import parse_duration, parse_float, parse_int
 from aggregator.errors import ConfigError
 
 __all__ = ["DEFAULT_SCHEDULE", "DeliveryPolicy"]
@@ -72,38 +72,17 @@ class DeliveryPolicy:
         def seconds(name: str, default: float) -> float:
             return parse_duration(env[name], name) if env.get(name) else default
 
+        def count(name: str, default: int, most: int) -> int:
+            return parse_int(env[name], name, 1, most) if env.get(name) else default
+
+        def rate(name: str, default: float) -> float:
+            return parse_float(env[name], name, 0.001) if env.get(name) else default
+
         return cls(schedule=schedule,
                    jitter=base.jitter,
                    lease=seconds("HIREWIRE_DELIVERY_LEASE", base.lease),
                    webhook_timeout=seconds("HIREWIRE_WEBHOOK_TIMEOUT", base.webhook_timeout),
                    smtp_timeout=seconds("HIREWIRE_SMTP_TIMEOUT", base.smtp_timeout),
-                   smtp_connections=_count(env, "HIREWIRE_SMTP_CONNECTIONS", base.smtp_connections, 64),
-                   destination_rate=_rate(env, "HIREWIRE_WEBHOOK_RATE", base.destination_rate),
-                   destination_concurrency=_count(env, "HIREWIRE_WEBHOOK_CONCURRENCY",
-                                                  base.destination_concurrency, 1000))
-
-
-def _count(env: Mapping[str, str], name: str, default: int, most: int) -> int:
-    raw = env.get(name)
-    if not raw:
-        return default
-    try:
-        value = int(raw)
-    except ValueError:
-        raise ConfigError(name, f"must be a whole number, not {raw!r}") from None
-    if not 1 <= value <= most:
-        raise ConfigError(name, f"must be between 1 and {most}, not {value}")
-    return value
-
-
-def _rate(env: Mapping[str, str], name: str, default: float) -> float:
-    raw = env.get(name)
-    if not raw:
-        return default
-    try:
-        value = float(raw)
-    except ValueError:
-        raise ConfigError(name, f"must be a number of requests per second, not {raw!r}") from None
-    if not 0 < value < float("inf"):
-        raise ConfigError(name, f"must be above 0, not {raw}")
-    return value
+                   smtp_connections=count("HIREWIRE_SMTP_CONNECTIONS", base.smtp_connections, 64),
+                   destination_rate=rate("HIREWIRE_WEBHOOK_RATE", base.destination_rate),
+                   destination_concurrency=count("HIREWIRE_WEBHOOK_CONCURRENCY", base.destination_concurrency, 1000))

@@ -16,7 +16,25 @@ from aggregator import match
 from aggregator.alerts import AlertSpec, new_webhook_secret
 from aggregator.errors import InputError
 
-__all__ = ["backfill", "create", "delete", "get", "list_alerts", "reindex", "rekey", "set_status"]
+__all__ = ["REINDEX_CHUNK", "VOCABULARY_LOCK", "backfill", "create", "delete", "get", "list_alerts", "reindex",
+           "rekey", "set_status"]
+
+#: Alerts (re-)keyed per transaction: each holds its rows briefly, and memory stays flat however many
+#: alerts there are.
+REINDEX_CHUNK = 2000
+
+#: Held shared by every transaction that adds lexemes to `alert_terms` together with the alerts that use
+#: them, and exclusively while lexemes no alert uses are pruned. Without it a prune could delete a lexeme
+#: that an alert still being saved reuses (its INSERT … ON CONFLICT DO NOTHING neither adds nor locks an
+#: existing row), and that alert's query words would then never reach matching.
+VOCABULARY_LOCK = int.from_bytes(b"vocab", "big")
+_VOCABULARY_SHARED = f"SELECT pg_advisory_xact_lock_shared({VOCABULARY_LOCK})"
+_ADD_TERMS = "INSERT INTO alert_terms (term) SELECT unnest($1::text[]) ON CONFLICT DO NOTHING"
+_PRUNE_TERMS = f"""
+SELECT pg_advisory_xact_lock({VOCABULARY_LOCK});
+DELETE FROM alert_terms v
+WHERE NOT EXISTS (SELECT 1 FROM (SELECT DISTINCT unnest(terms) AS term FROM alerts) used WHERE used.term = v.term)
+"""
 
 _INSERT = """
 INSERT INTO alerts (subscriber_id, email, webhook_url, webhook_secret, query, query_ts, terms, keys, filters,
@@ -57,8 +75,8 @@ async def _index(conn: asyncpg.Connection, query: str, *, remote: list[str], sen
                             sources=sources, min_salary_usd=min_salary_usd,
                             include_unknown_salary=include_unknown_salary, shares=shares)
     if terms:
-        await conn.execute("INSERT INTO alert_terms (term) SELECT unnest($1::text[]) ON CONFLICT DO NOTHING",
-                           sorted(terms))
+        await conn.execute(_VOCABULARY_SHARED)
+        await conn.execute(_ADD_TERMS, sorted(terms))
     return (sorted(terms) if terms is not None else None), keys
 
 
@@ -89,7 +107,7 @@ async def create(conn: asyncpg.Connection, spec: AlertSpec, *, status: str = "ac
 _UNINDEXED = """
 SELECT id, query, websearch_to_tsquery('english', query)::text AS ts, remote, seniority, employment_types,
        countries, regions, skills_any, skills_all, sources, min_salary_usd, include_unknown_salary
-FROM alerts WHERE keys IS NULL OR $1 ORDER BY id
+FROM alerts WHERE (keys IS NULL OR $1) AND id > $2 ORDER BY id LIMIT $3
 """
 
 _SET_INDEX = """
@@ -101,44 +119,62 @@ WHERE a.id = x.id AND (a.keys IS NULL OR ($2 AND (a.keys, a.terms) IS DISTINCT F
 """
 
 
-async def reindex(conn: asyncpg.Connection, *, everything: bool = False) -> int:
+async def reindex(conn: asyncpg.Connection, *, everything: bool = False, chunk: int = REINDEX_CHUNK) -> int:
     """Build the match index of every alert saved without one (or of all alerts); returns how many changed.
 
     Set-based, for alerts written by an older version or loaded in bulk (COPY with NULL keys), and
-    for re-keying every alert after the token shares were re-measured: one statement normalises
-    every query (`websearch_to_tsquery`, as `create` does), the anchor keys are derived in Python
-    (`match.required_terms`, `match.alert_keys`, once per distinct query), and one UPDATE writes
-    them all. A query with no searchable words keeps its (empty, never-matching) tsquery and is
-    anchored by its filters only; `create` refuses such a query instead.
+    for re-keying every alert after the token shares were re-measured. Alerts go `chunk` at a time,
+    each chunk in its own transaction: one statement normalises its queries (`websearch_to_tsquery`,
+    as `create` does), the anchor keys are derived in Python (`match.required_terms`,
+    `match.alert_keys`, once per distinct query), and one UPDATE writes them. Matching stays exact
+    throughout, since an alert's old keys and its new ones are both necessary conditions of it, and
+    lexemes are only added to the vocabulary until the last chunk is written. A query with no
+    searchable words keeps its (empty, never-matching) tsquery and is anchored by its filters only;
+    `create` refuses such a query instead.
+
+    Re-keying everything ends by pruning the lexemes no alert uses any more, which would cost every
+    job a lookup.
     """
-    async with conn.transaction():
-        shares = await match.token_shares(conn)
-        rows = await conn.fetch(_UNINDEXED, everything)
-        trees: dict[str, frozenset[str] | None] = {}
-        vocabulary: set[str] = set()
-        updates: list[dict[str, object]] = []
-        for row in rows:
-            terms: frozenset[str] | None = None
-            if row["query"]:
-                text = row["ts"]
-                if text not in trees:
-                    trees[text] = match.required_terms(match.parse_tsquery(text), shares) if text else None
-                terms = trees[text]
-            keys = match.alert_keys(terms=terms, remote=row["remote"], seniority=row["seniority"],
-                                    employment_types=row["employment_types"], countries=row["countries"],
-                                    regions=row["regions"], skills_any=row["skills_any"],
-                                    skills_all=row["skills_all"], sources=row["sources"],
-                                    min_salary_usd=row["min_salary_usd"],
-                                    include_unknown_salary=row["include_unknown_salary"], shares=shares)
-            vocabulary |= terms or frozenset()
-            updates.append({"id": row["id"], "terms": sorted(terms) if terms is not None else None, "keys": keys})
-        if not updates:
-            return 0
-        if everything:  # the vocabulary is rebuilt: lexemes no alert uses any more cost every job a lookup
-            await conn.execute("DELETE FROM alert_terms")
-        await conn.execute("INSERT INTO alert_terms (term) SELECT unnest($1::text[]) ON CONFLICT DO NOTHING",
-                           sorted(vocabulary))
-        status = await conn.execute(_SET_INDEX, json.dumps(updates), everything)
+    shares = await match.token_shares(conn)
+    trees: dict[str, frozenset[str] | None] = {}
+    changed, after = 0, 0
+    while True:
+        async with conn.transaction():
+            rows = await conn.fetch(_UNINDEXED, everything, after, chunk)
+            if rows:
+                changed += await _key_chunk(conn, rows, shares, trees, everything=everything)
+        if len(rows) < chunk:
+            break
+        after = rows[-1]["id"]
+    if everything:
+        async with conn.transaction():
+            await conn.execute(_PRUNE_TERMS)
+    return changed
+
+
+async def _key_chunk(conn: asyncpg.Connection, rows: list[asyncpg.Record], shares: match.TokenShares,
+                     trees: dict[str, frozenset[str] | None], *, everything: bool) -> int:
+    """Write the keys of one chunk of alerts, and add the lexemes they use to the vocabulary first."""
+    vocabulary: set[str] = set()
+    updates: list[dict[str, object]] = []
+    for row in rows:
+        terms: frozenset[str] | None = None
+        if row["query"]:
+            text = row["ts"]
+            if text not in trees:
+                trees[text] = match.required_terms(match.parse_tsquery(text), shares) if text else None
+            terms = trees[text]
+        keys = match.alert_keys(terms=terms, remote=row["remote"], seniority=row["seniority"],
+                                employment_types=row["employment_types"], countries=row["countries"],
+                                regions=row["regions"], skills_any=row["skills_any"],
+                                skills_all=row["skills_all"], sources=row["sources"],
+                                min_salary_usd=row["min_salary_usd"],
+                                include_unknown_salary=row["include_unknown_salary"], shares=shares)
+        vocabulary |= terms or frozenset()
+        updates.append({"id": row["id"], "terms": sorted(terms) if terms is not None else None, "keys": keys})
+    await conn.execute(_VOCABULARY_SHARED)
+    await conn.execute(_ADD_TERMS, sorted(vocabulary))
+    status = await conn.execute(_SET_INDEX, json.dumps(updates), everything)
     # Re-keying leaves alerts whose keys came out the same untouched (no dead row for nothing).
     return int(status.split()[-1])
 

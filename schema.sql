@@ -19,7 +19,9 @@ CREATE TABLE IF NOT EXISTS sources (
     last_error            text,
     consecutive_failures  integer NOT NULL DEFAULT 0,
     next_run_at           timestamptz NOT NULL DEFAULT now(),
-    updated_at            timestamptz NOT NULL DEFAULT now()
+    updated_at            timestamptz NOT NULL DEFAULT now(),
+    -- The arq job id of the fetch a claim waits for, until it records an outcome (workers/scheduler.py).
+    fetch_job             text
 );
 
 -- Every fetch attempt of every source: what was asked, what came back, how it ended.

@@ -4,10 +4,11 @@ Leadership is a Redis key with a short expiry, renewed by the leader while it li
 that is not the leader just waits. The state that decides what is due lives in PostgreSQL
 (sources.next_run_at), so a new leader picks up exactly where the old one stopped.
 
-A claim pushes next_run_at out by FETCH_LEASE_SECONDS; the fetch job moves it on when it records
-its outcome. A job that never records one (Redis lost it from the queue, or it died when
-PostgreSQL went away) would leave the source idle for the whole lease, so the leader watches the
-jobs it enqueued and hands such a source straight back to the schedule.
+A claim pushes next_run_at out by FETCH_LEASE_SECONDS and keeps the fetch job's id with it; the
+fetch job moves next_run_at on and clears the id when it records its outcome. A job that never
+records one (Redis lost it from the queue, or it died when PostgreSQL went away) would leave the
+source idle for the whole lease, so the leader watches every claimed fetch, including those an
+earlier leader enqueued, and hands such a source straight back to the schedule.
 """
 
 from __future__ import annotations
@@ -49,8 +50,6 @@ class Scheduler:
         self.identity = f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:8]}"
         self.key = f"{rt.settings.redis_prefix}:scheduler:leader"
         self._stop = asyncio.Event()
-        #: source -> arq job id of the fetch this scheduler enqueued and has not yet seen finish.
-        self._fetching: dict[str, str] = {}
 
     async def is_leader(self) -> bool:
         """Take or renew the leader lease."""
@@ -69,10 +68,9 @@ class Scheduler:
                 job_id = f"{self.rt.settings.redis_prefix}:fetch:{name}:{uuid.uuid4().hex[:8]}"
                 # The claim commits only once the job is queued: Redis failing in between leaves the source due.
                 async with conn.transaction():
-                    if not await store_sources.claim(conn, name, FETCH_LEASE_SECONDS):
+                    if not await store_sources.claim(conn, name, FETCH_LEASE_SECONDS, job_id):
                         continue
                     await self.rt.enqueue(jobs.FETCH_SOURCE, name, job_id=job_id)
-                self._fetching[name] = job_id
                 enqueued.append(name)
         if enqueued:
             log.info("sources enqueued", sources=enqueued)
@@ -87,20 +85,16 @@ class Scheduler:
         (ingest is idempotent).
         """
         released = []
-        for name, job_id in list(self._fetching.items()):
-            job = Job(job_id, self.rt.redis, _queue_name=self.rt.settings.queue_name)
-            status = await job.status()
-            if status in (JobStatus.queued, JobStatus.deferred, JobStatus.in_progress):
-                continue
-            if status is JobStatus.complete:
-                info = await job.result_info()
-                if info is not None and info.success:
-                    del self._fetching[name]
+        async with self.rt.pool.acquire() as conn:
+            for name, job_id in await store_sources.fetches_in_flight(conn):
+                job = Job(job_id, self.rt.redis, _queue_name=self.rt.settings.queue_name)
+                status = await job.status()
+                if status in (JobStatus.queued, JobStatus.deferred, JobStatus.in_progress):
                     continue
-            async with self.rt.pool.acquire() as conn:
-                await store_sources.schedule(conn, name)
-            del self._fetching[name]
-            released.append(name)
+                info = await job.result_info() if status is JobStatus.complete else None
+                succeeded = info is not None and info.success
+                if await store_sources.release(conn, name, job_id, due=not succeeded) and not succeeded:
+                    released.append(name)
         if released:
             log.warning("fetches ended without an outcome; sources due again", sources=released)
         return released
@@ -117,8 +111,6 @@ class Scheduler:
                     if loop.time() - last_sweep >= self.sweep_every:
                         await self.rt.enqueue(jobs.SWEEP)
                         last_sweep = loop.time()
-                else:
-                    self._fetching.clear()  # the leader now watching them is another scheduler
             except (OSError, RedisError, asyncpg.PostgresError, asyncpg.InterfaceError) as exc:
                 log.warning("scheduler tick failed", error=str(exc))  # PostgreSQL or Redis away: next tick
             except Exception as exc:

@@ -41,11 +41,32 @@ async def due(conn: asyncpg.Connection) -> list[str]:
     return [row["name"] for row in rows]
 
 
-async def claim(conn: asyncpg.Connection, name: str, lease_seconds: float) -> bool:
-    """Push next_run_at out by a lease so the scheduler doesn't enqueue it again while it runs."""
+async def claim(conn: asyncpg.Connection, name: str, lease_seconds: float, job_id: str) -> bool:
+    """Push next_run_at out by a lease so the scheduler doesn't enqueue it again while it runs.
+
+    The fetch job's id is kept with the claim until an outcome is recorded, so any scheduler can
+    tell when that job ended without one.
+    """
     return bool(await conn.fetchval(
-        """UPDATE sources SET next_run_at = now() + make_interval(secs => $2), last_run_at = now()
-           WHERE name = $1 AND next_run_at <= now() RETURNING true""", name, lease_seconds))
+        """UPDATE sources SET next_run_at = now() + make_interval(secs => $2), last_run_at = now(), fetch_job = $3
+           WHERE name = $1 AND next_run_at <= now() RETURNING true""", name, lease_seconds, job_id))
+
+
+async def fetches_in_flight(conn: asyncpg.Connection) -> list[tuple[str, str]]:
+    """(source, fetch job id) of every claim still waiting for its fetch to record an outcome."""
+    rows = await conn.fetch("SELECT name, fetch_job FROM sources WHERE fetch_job IS NOT NULL ORDER BY name")
+    return [(row["name"], row["fetch_job"]) for row in rows]
+
+
+async def release(conn: asyncpg.Connection, name: str, job_id: str, *, due: bool) -> bool:
+    """Stop waiting for fetch `job_id` of `name` (and, if `due`, make the source due now).
+
+    Only that claim is released: if the fetch recorded its outcome meanwhile, or the source was
+    claimed again, nothing changes and False is returned.
+    """
+    return bool(await conn.fetchval(
+        """UPDATE sources SET fetch_job = NULL, next_run_at = CASE WHEN $3 THEN now() ELSE next_run_at END
+           WHERE name = $1 AND fetch_job = $2 RETURNING true""", name, job_id, due))
 
 
 async def record_runs(conn: asyncpg.Connection, runs: Iterable[FetchRun]) -> None:
@@ -62,7 +83,7 @@ async def record_success(conn: asyncpg.Connection, name: str, every: float) -> N
     """Close the circuit: clear the failure count and schedule the next regular run."""
     await conn.execute(
         """UPDATE sources SET last_success_at = now(), consecutive_failures = 0, updated_at = now(),
-                  next_run_at = now() + make_interval(secs => $2)
+                  next_run_at = now() + make_interval(secs => $2), fetch_job = NULL
            WHERE name = $1""", name, every)
 
 
@@ -74,7 +95,7 @@ async def record_failure(conn: asyncpg.Connection, name: str, error: str, every:
     """
     failures: int = await conn.fetchval(
         """UPDATE sources SET consecutive_failures = consecutive_failures + 1, last_error_at = now(),
-                  last_error = $2, updated_at = now(),
+                  last_error = $2, updated_at = now(), fetch_job = NULL,
                   next_run_at = now() + make_interval(secs => greatest(
                       least($3 * power(2, consecutive_failures), $4), $3, coalesce($5, 0)))
            WHERE name = $1 RETURNING consecutive_failures""",

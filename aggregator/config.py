@@ -11,7 +11,7 @@ import math
 import os
 import re
 import tomllib
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
@@ -19,6 +19,7 @@ from urllib.parse import urlsplit
 
 import platformdirs
 
+from aggregator.delivery_policy import DeliveryPolicy
 from aggregator.errors import ConfigError
 from aggregator.forwarded import Network, parse_networks
 from scrapers import sources as registry
@@ -143,6 +144,7 @@ class Settings:
     #: Reverse proxies whose X-Forwarded-For is believed when telling API clients apart.
     trusted_proxies: tuple[Network, ...] = ()
     fetch: FetchSettings = field(default_factory=FetchSettings)
+    delivery: DeliveryPolicy = field(default_factory=DeliveryPolicy)
     sources: Mapping[str, SourceSettings] = field(default_factory=dict)
 
     @property
@@ -256,6 +258,75 @@ def _source_settings(name: str, table: Mapping[str, Any]) -> SourceSettings:
     return settings
 
 
+_TABLES = ("sources", "fetch", "delivery")
+_FETCH_KEYS = {"contact", "connect_timeout", "read_timeout", "total_timeout", "max_bytes", "max_redirects",
+               "max_attempts", "max_retry_after", "backoff_base", "max_backoff", "lease", "robots_ttl",
+               "robots_error_ttl"}
+#: The `[delivery]` keys, each with the environment variable that overrides it.
+_DELIVERY_KEYS = {"retry_schedule": "HIREWIRE_DELIVERY_RETRY_SCHEDULE", "lease": "HIREWIRE_DELIVERY_LEASE",
+                  "webhook_timeout": "HIREWIRE_WEBHOOK_TIMEOUT", "smtp_timeout": "HIREWIRE_SMTP_TIMEOUT",
+                  "smtp_connections": "HIREWIRE_SMTP_CONNECTIONS", "webhook_rate": "HIREWIRE_WEBHOOK_RATE",
+                  "webhook_concurrency": "HIREWIRE_WEBHOOK_CONCURRENCY"}
+
+
+def _table(document: Mapping[str, Any], name: str, known: set[str] | dict[str, str]) -> Mapping[str, Any]:
+    """A top-level table of the file, refusing keys it does not know (a typo would be silently ignored)."""
+    table = document.get(name, {})
+    if not isinstance(table, dict):
+        raise ConfigError(name, "must be a table")
+    unknown = set(table) - set(known)
+    if unknown:
+        raise ConfigError(f"{name}.{sorted(unknown)[0]}", f"unknown key (known: {', '.join(sorted(known))})")
+    return table
+
+
+def _delivery_policy(table: Mapping[str, Any], env: Callable[[str], str | None]) -> DeliveryPolicy:
+    """The `[delivery]` table, each key overridden by its environment variable; errors name where it came from."""
+
+    def setting(key: str) -> tuple[Any, str]:
+        variable = _DELIVERY_KEYS[key]
+        if (value := env(variable)) is not None:
+            return value, variable
+        return table.get(key), f"delivery.{key}"
+
+    base = DeliveryPolicy()
+    value, where = setting("retry_schedule")
+    schedule = base.schedule
+    if value is not None:
+        parts = value.split(",") if isinstance(value, str) else value
+        if not isinstance(parts, list):
+            raise ConfigError(where, "must be a list of delays such as 5s, 1m, 1h")
+        schedule = tuple(parse_duration(part, where) for part in parts if not isinstance(part, str) or part.strip())
+        if not schedule:
+            raise ConfigError(where, "must list at least one delay")
+
+    def seconds(key: str, default: float) -> float:
+        value, where = setting(key)
+        return default if value is None else parse_duration(value, where)
+
+    def count(key: str, default: int, most: int) -> int:
+        value, where = setting(key)
+        return default if value is None else parse_int(value, where, 1, most)
+
+    def rate(key: str, default: float) -> float:
+        value, where = setting(key)
+        return default if value is None else parse_float(value, where, 0.001)
+
+    policy = DeliveryPolicy(
+        schedule=schedule,
+        lease=seconds("lease", base.lease),
+        webhook_timeout=seconds("webhook_timeout", base.webhook_timeout),
+        smtp_timeout=seconds("smtp_timeout", base.smtp_timeout),
+        smtp_connections=count("smtp_connections", base.smtp_connections, 64),
+        destination_rate=rate("webhook_rate", base.destination_rate),
+        destination_concurrency=count("webhook_concurrency", base.destination_concurrency, 1000))
+    longest = max(policy.webhook_timeout, policy.smtp_timeout)
+    if policy.lease <= longest:
+        raise ConfigError(setting("lease")[1], f"must exceed the longest send ({longest:g} s), or a slow send "
+                                               "could be claimed and sent twice")
+    return policy
+
+
 def _read_toml(path: Path) -> dict[str, Any]:
     try:
         with path.open("rb") as handle:
@@ -286,9 +357,11 @@ def load_settings(env: Mapping[str, str] | None = None) -> Settings:
             raise ConfigError(f"sources.{name}", "must be a table")
     sources = {name: _source_settings(name, source_tables.get(name, {})) for name in registry.NAMES}
 
-    fetch_table = document.get("fetch", {})
-    if not isinstance(fetch_table, dict):
-        raise ConfigError("fetch", "must be a table")
+    for name in document:
+        if name not in _TABLES:
+            raise ConfigError(name, f"unknown table (known: {', '.join(_TABLES)})")
+    fetch_table = _table(document, "fetch", _FETCH_KEYS)
+    delivery = _delivery_policy(_table(document, "delivery", _DELIVERY_KEYS), get)
     base = FetchSettings()
     fetch = FetchSettings(
         user_agent_contact=str(fetch_table.get("contact", base.user_agent_contact)),
@@ -354,5 +427,6 @@ def load_settings(env: Mapping[str, str] | None = None) -> Settings:
         match_connections=parse_int(get("HIREWIRE_MATCH_CONNECTIONS") or 2, "HIREWIRE_MATCH_CONNECTIONS", 1, 32),
         trusted_proxies=trusted_proxies,
         fetch=fetch,
+        delivery=delivery,
         sources=sources,
     )

@@ -16,6 +16,7 @@ import signal
 import socket
 import subprocess
 import time
+import warnings
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -77,7 +78,12 @@ class EmbeddedServers:
 
     def start_postgres(self) -> str:
         try:
-            import pgserver
+            with warnings.catch_warnings():
+                # Without XDG_RUNTIME_DIR (services, cron, containers) platformdirs warns on stderr at
+                # pgserver's import and falls back to /tmp/runtime-UID, which serves as well for its
+                # lock file and (when the data directory's path is too long) its socket.
+                warnings.simplefilter("ignore")
+                import pgserver
         except ImportError:
             raise ConfigError(
                 "HIREWIRE_DATABASE_URL",

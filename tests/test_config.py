@@ -67,6 +67,22 @@ def test_toml_overrides_endpoint_schedule_and_boards(tmp_path: Path) -> None:
     ({}, '[sources.smartrecruiters]\nenabled = true\nboards = []\n', "sources.smartrecruiters.enabled"),
     ({}, '[sources.rss]\nenabled = true\n', "sources.rss.enabled"),
     ({}, '[sources.jsonld]\nenabled = true\npages = []\n', "sources.jsonld.enabled"),
+    # The other tables: a misspelt table or key is an error, not silently a default.
+    ({}, '[fetsh]\ncontact = "ops@example.org"\n', "fetsh"),
+    ({}, '[fetch]\nconect_timeout = 5\n', "fetch.conect_timeout"),
+    ({}, '[delivery]\nretries = 3\n', "delivery.retries"),
+    ({}, '[delivery]\nretry_schedule = []\n', "delivery.retry_schedule"),
+    ({}, '[delivery]\nretry_schedule = "5s, soon"\n', "delivery.retry_schedule"),
+    ({}, '[delivery]\nsmtp_connections = 65\n', "delivery.smtp_connections"),
+    ({}, '[delivery]\nwebhook_rate = nan\n', "delivery.webhook_rate"),
+    ({}, '[delivery]\nlease = "20s"\n', "delivery.lease"),  # shorter than a send may take (30 s)
+    ({"HIREWIRE_SMTP_CONNECTIONS": "four"}, '[delivery]\nsmtp_connections = 8\n', "HIREWIRE_SMTP_CONNECTIONS"),
+    ({"HIREWIRE_SMTP_CONNECTIONS": "0"}, "", "HIREWIRE_SMTP_CONNECTIONS"),
+    ({"HIREWIRE_WEBHOOK_RATE": "fast"}, "", "HIREWIRE_WEBHOOK_RATE"),
+    ({"HIREWIRE_WEBHOOK_RATE": "0"}, "", "HIREWIRE_WEBHOOK_RATE"),
+    ({"HIREWIRE_WEBHOOK_CONCURRENCY": "2.5"}, "", "HIREWIRE_WEBHOOK_CONCURRENCY"),
+    ({"HIREWIRE_DELIVERY_RETRY_SCHEDULE": " , "}, "", "HIREWIRE_DELIVERY_RETRY_SCHEDULE"),
+    ({"HIREWIRE_DELIVERY_LEASE": "30s"}, '[delivery]\nlease = "10m"\n', "HIREWIRE_DELIVERY_LEASE"),
 ])
 def test_bad_values_name_the_setting(tmp_path: Path, env: dict[str, str], toml: str, setting: str) -> None:
     path = tmp_path / "c.toml"
@@ -75,6 +91,21 @@ def test_bad_values_name_the_setting(tmp_path: Path, env: dict[str, str], toml: 
         load_settings({**env, "HIREWIRE_CONFIG": str(path)})
     assert raised.value.setting == setting
     assert str(raised.value).startswith(setting + ":")
+
+
+def test_delivery_limits_come_from_the_file_and_the_environment_overrides_it(tmp_path: Path) -> None:
+    path = tmp_path / "c.toml"
+    path.write_text('[delivery]\nretry_schedule = ["10s", "5m", "2h"]\nlease = "10m"\nsmtp_connections = 8\n'
+                    'webhook_rate = 2.5\nwebhook_concurrency = 3\nwebhook_timeout = 15\n')
+    default = load_settings({"HIREWIRE_DATA_DIR": str(tmp_path)}).delivery
+    from_file = load_settings({"HIREWIRE_CONFIG": str(path)}).delivery
+    overridden = load_settings({"HIREWIRE_CONFIG": str(path), "HIREWIRE_SMTP_CONNECTIONS": "2",
+                                "HIREWIRE_DELIVERY_RETRY_SCHEDULE": "1s,1m"}).delivery
+    assert (default.schedule[:2], default.lease, default.smtp_connections) == ((5.0, 300.0), 300.0, 4)
+    assert from_file.schedule == (10.0, 300.0, 7200.0) and from_file.max_attempts == 4
+    assert (from_file.lease, from_file.smtp_connections, from_file.webhook_timeout) == (600.0, 8, 15.0)
+    assert (from_file.destination_rate, from_file.destination_concurrency) == (2.5, 3)
+    assert (overridden.schedule, overridden.smtp_connections, overridden.lease) == ((1.0, 60.0), 2, 600.0)
 
 
 def test_command_line_prints_one_line_and_no_traceback(tmp_path: Path) -> None:

@@ -22,7 +22,7 @@ from aggregator.store import alerts as store_alerts
 from aggregator.store import subscriptions
 from aggregator.store.deliveries import DueBatch
 from aggregator.tokens import CONFIRM_MAX_AGE
-from workers.notify import DeliveryPolicy, Notifier, delivery_job_id
+from workers.notify import Notifier, delivery_job_id
 
 log = structlog.get_logger("hirewire.jobs")
 
@@ -92,7 +92,7 @@ async def _matched(rt: Runtime, result: match.MatchResult) -> None:
 def _notifier(ctx: dict[str, Any]) -> Notifier:
     """The worker's Notifier (its SMTP and HTTP connections live across jobs); made on first use."""
     if "notifier" not in ctx:
-        ctx["notifier"] = Notifier(_rt(ctx), ctx.get("notify_policy") or DeliveryPolicy.from_env())
+        ctx["notifier"] = Notifier(_rt(ctx), ctx.get("notify_policy") or _rt(ctx).settings.delivery)
     notifier: Notifier = ctx["notifier"]
     return notifier
 

@@ -10,7 +10,7 @@ from arq.worker import func
 from aggregator.runtime import Runtime, redis_settings
 from scrapers.fetch import Fetcher
 from workers import jobs
-from workers.notify import DeliveryPolicy, Notifier
+from workers.notify import Notifier
 
 #: Per-function time limits (arq's job_timeout). A fetch reads up to a source's page cap at its rate
 #: limit; the scheduler's claim on a source outlasts this (workers.scheduler.FETCH_LEASE_SECONDS).
@@ -35,7 +35,7 @@ def build_worker(rt: Runtime, *, burst: bool = False, max_jobs: int = 10) -> Wor
         # arq gives each job a shallow copy of this context: long-lived connections are made here,
         # once per worker, or every job would open (and leak) its own.
         if "notifier" not in ctx:
-            ctx["notifier"] = Notifier(rt, ctx.get("notify_policy") or DeliveryPolicy.from_env())
+            ctx["notifier"] = Notifier(rt, ctx.get("notify_policy") or rt.settings.delivery)
 
     async def on_shutdown(ctx: dict[str, Any]) -> None:
         fetcher = ctx.get("fetcher")

@@ -12,8 +12,6 @@ import pytest
 from aiosmtpd.controller import Controller
 
 from aggregator.embedded import free_port
-from aggregator.errors import ConfigError
-from workers.notify import DeliveryPolicy
 from workers.notify.smtp import SmtpSender, parse_smtp_url
 
 
@@ -104,22 +102,3 @@ async def test_a_connection_the_server_dropped_is_replaced(relay: tuple[str, Slo
     assert await sender.send(_message(2)) == 250
     assert handler.connections == 2 and handler.recipients == ["user1@example.org", "user2@example.org"]
     await sender.aclose()
-
-
-def test_the_pool_size_comes_from_the_environment() -> None:
-    assert DeliveryPolicy.from_env({}).smtp_connections == 4
-    assert DeliveryPolicy.from_env({"HIREWIRE_SMTP_CONNECTIONS": "8"}).smtp_connections == 8
-    for bad in ("0", "65", "four"):
-        with pytest.raises(ConfigError, match="HIREWIRE_SMTP_CONNECTIONS"):
-            DeliveryPolicy.from_env({"HIREWIRE_SMTP_CONNECTIONS": bad})
-
-
-@pytest.mark.parametrize(("name", "value"), [
-    ("HIREWIRE_WEBHOOK_RATE", "fast"), ("HIREWIRE_WEBHOOK_RATE", "0"), ("HIREWIRE_WEBHOOK_RATE", "nan"),
-    ("HIREWIRE_WEBHOOK_CONCURRENCY", "2.5"), ("HIREWIRE_WEBHOOK_CONCURRENCY", "0"),
-])
-def test_bad_delivery_limits_name_the_setting(name: str, value: str) -> None:
-    with pytest.raises(ConfigError, match=name):
-        DeliveryPolicy.from_env({name: value})
-    good = DeliveryPolicy.from_env({"HIREWIRE_WEBHOOK_RATE": "2.5", "HIREWIRE_WEBHOOK_CONCURRENCY": "3"})
-    assert (good.destination_rate, good.destination_concurrency) == (2.5, 3)

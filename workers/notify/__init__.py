@@ -15,13 +15,13 @@ from typing import Protocol
 
 import structlog
 
+from aggregator.delivery_policy import DeliveryPolicy
 from aggregator.errors import DestinationGone, PermanentDeliveryError, TransientDeliveryError
 from aggregator.runtime import Runtime
 from aggregator.store import deliveries as store
 from workers.notify.content import Alert, Batch, job_payload
 from workers.notify.digest import batch_key, current_slot, is_due
 from workers.notify.email import EmailChannel
-from workers.notify.policy import DeliveryPolicy
 from workers.notify.webhook import WebhookChannel
 
 __all__ = ["CHANNELS", "Channel", "DeliveryPolicy", "Notifier", "Outcome", "deliver", "delivery_job_id",

@@ -16,10 +16,10 @@ from email.message import EmailMessage
 from email.utils import formatdate, parseaddr
 
 from aggregator.config import Settings
+from aggregator.delivery_policy import DeliveryPolicy
 from aggregator.errors import PermanentDeliveryError, TransientDeliveryError
 from aggregator.tokens import unsubscribe_token
 from workers.notify.content import Batch
-from workers.notify.policy import DeliveryPolicy
 from workers.notify.render import header_text, render
 from workers.notify.smtp import SmtpSender, parse_smtp_url
 

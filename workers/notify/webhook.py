@@ -19,6 +19,7 @@ from redis.asyncio import Redis
 
 from aggregator import __version__
 from aggregator.config import Settings
+from aggregator.delivery_policy import DeliveryPolicy
 from aggregator.errors import (
     DestinationGone,
     PermanentDeliveryError,
@@ -28,7 +29,6 @@ from aggregator.errors import (
 from aggregator.ssrf import GuardedResolver, UnresolvableDestination, check_destination
 from scrapers.ratelimit import HostLimit, HostLimiter
 from workers.notify.content import Batch
-from workers.notify.policy import DeliveryPolicy
 from workers.notify.signing import sign
 
 __all__ = ["WebhookChannel", "build_body", "parse_retry_after", "webhook_id"]

@@ -1,18 +1,14 @@
 """How hard hirewire tries to deliver: the retry schedule, leases, timeouts and per-destination limits.
 
-A plain value object with production defaults; tests pass short delays. `from_env` reads the
-operator's overrides (`HIREWIRE_DELIVERY_*`, `HIREWIRE_WEBHOOK_*`) once, when a worker starts.
+A plain value object with production defaults; tests pass short delays. `aggregator.config` reads
+the operator's overrides (the `[delivery]` table, `HIREWIRE_DELIVERY_*`, `HIREWIRE_WEBHOOK_*`) with
+the other settings, so a bad one stops hirewire at start-up like any other setting.
 """
 
 from __future__ import annotations
 
-import os
 import random
-from collections.abc import Mapping
 from dataclasses import dataclass
-
-from aggregator.config import parse_duration, parse_float, parse_int
-from aggregator.errors import ConfigError
 
 __all__ = ["DEFAULT_SCHEDULE", "DeliveryPolicy"]
 
@@ -57,32 +53,3 @@ class DeliveryPolicy:
         if retry_after is not None:
             base = max(base, min(retry_after, self.max_retry_after))
         return base
-
-    @classmethod
-    def from_env(cls, env: Mapping[str, str] | None = None) -> DeliveryPolicy:
-        env = os.environ if env is None else env
-        base = cls()
-        schedule = base.schedule
-        if raw := env.get("HIREWIRE_DELIVERY_RETRY_SCHEDULE"):
-            schedule = tuple(parse_duration(part, "HIREWIRE_DELIVERY_RETRY_SCHEDULE")
-                             for part in raw.split(",") if part.strip())
-            if not schedule:
-                raise ConfigError("HIREWIRE_DELIVERY_RETRY_SCHEDULE", "must list at least one delay")
-
-        def seconds(name: str, default: float) -> float:
-            return parse_duration(env[name], name) if env.get(name) else default
-
-        def count(name: str, default: int, most: int) -> int:
-            return parse_int(env[name], name, 1, most) if env.get(name) else default
-
-        def rate(name: str, default: float) -> float:
-            return parse_float(env[name], name, 0.001) if env.get(name) else default
-
-        return cls(schedule=schedule,
-                   jitter=base.jitter,
-                   lease=seconds("HIREWIRE_DELIVERY_LEASE", base.lease),
-                   webhook_timeout=seconds("HIREWIRE_WEBHOOK_TIMEOUT", base.webhook_timeout),
-                   smtp_timeout=seconds("HIREWIRE_SMTP_TIMEOUT", base.smtp_timeout),
-                   smtp_connections=count("HIREWIRE_SMTP_CONNECTIONS", base.smtp_connections, 64),
-                   destination_rate=rate("HIREWIRE_WEBHOOK_RATE", base.destination_rate),
-                   destination_concurrency=count("HIREWIRE_WEBHOOK_CONCURRENCY", base.destination_concurrency, 1000))

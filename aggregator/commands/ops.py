@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import sys
+from typing import Any
 
 from aggregator import pipeline
 from aggregator.commands.common import run_with_runtime, table
@@ -97,10 +98,17 @@ def sources_command(args: argparse.Namespace) -> int:
             rows = await store_sources.overview(conn)
         print(table(["source", "enabled", "last success", "failures", "last error", "listings", "next run"],
                     [[r["name"], r["enabled"], r["last_success_at"], r["consecutive_failures"], r["last_error"],
-                      r["listings"], r["next_run_at"]] for r in rows]))
+                      r["listings"], _next_run(r)] for r in rows]))
         return 0
 
     return run_with_runtime(go)
+
+
+def _next_run(row: Any) -> Any:
+    """A claimed source's next_run_at is only its lease: say that it is being fetched instead."""
+    if row["fetching"]:
+        return f"fetching since {row['last_run_at']:%Y-%m-%d %H:%M}"
+    return row["next_run_at"]
 
 
 def stats_command(args: argparse.Namespace) -> int:

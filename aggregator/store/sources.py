@@ -112,7 +112,7 @@ async def overview(conn: asyncpg.Connection) -> list[asyncpg.Record]:
     """Every source with its state, for `hirewire sources` and the API."""
     return list(await conn.fetch(
         """SELECT s.name, s.enabled, s.last_success_at, s.last_error_at, s.last_error, s.consecutive_failures,
-                  s.next_run_at,
+                  s.next_run_at, s.last_run_at, s.fetch_job IS NOT NULL AS fetching,
                   (SELECT count(*) FROM postings p WHERE p.source = s.name AND p.closed_at IS NULL) AS listings
            FROM sources s ORDER BY s.name"""))
 

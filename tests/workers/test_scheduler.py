@@ -3,6 +3,8 @@ fetches that ended without an outcome handed back to the schedule by whichever s
 
 from __future__ import annotations
 
+import subprocess
+import sys
 from collections.abc import Callable
 
 from arq.constants import job_key_prefix
@@ -10,6 +12,7 @@ from arq.constants import job_key_prefix
 from aggregator.config import Settings
 from aggregator.runtime import Runtime, connect
 from aggregator.store import sources as store_sources
+from tests.conftest import ROOT
 from workers.scheduler import Scheduler
 
 _NOWHERE = {"url": "http://127.0.0.1:9/never"}
@@ -95,3 +98,22 @@ async def test_a_fetch_that_recorded_its_outcome_keeps_its_schedule(clean_db: st
         assert await scheduler.release_lost() == []
         after = await _claims(rt)
     assert after == {"remotive": (None, False)}  # backed off as the failure asked, not made due at once
+
+
+async def test_hirewire_sources_shows_a_claimed_source_as_fetching(clean_db: str,
+                                                                   make_settings: Callable[..., Settings],
+                                                                   cli_env: Callable[..., dict[str, str]]) -> None:
+    settings = make_settings({"remotive": _NOWHERE, "jobicy": _NOWHERE})
+    async with connect(settings) as rt:
+        scheduler = Scheduler(rt)
+        await scheduler.sync_sources()
+        async with rt.pool.acquire() as conn:
+            await conn.execute("UPDATE sources SET next_run_at = now() + interval '1 hour' WHERE name = 'jobicy'")
+        assert await scheduler.enqueue_due() == ["remotive"]
+    env = cli_env(settings.config_path, HIREWIRE_REDIS_PREFIX=settings.redis_prefix)
+    result = subprocess.run([sys.executable, "-m", "aggregator", "sources"], env=env, capture_output=True, text=True,
+                            cwd=ROOT, timeout=60)
+    rows = {line.split()[0]: line for line in result.stdout.splitlines()[1:]}
+    assert result.returncode == 0, result.stderr
+    assert "fetching since" in rows["remotive"]
+    assert "fetching" not in rows["jobicy"]

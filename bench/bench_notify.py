@@ -19,7 +19,6 @@ import asyncio
 import contextlib
 import logging
 import os
-import socket
 import tempfile
 import time
 import uuid
@@ -33,7 +32,7 @@ from aiohttp import web
 from aiosmtpd.controller import Controller
 
 from aggregator.config import Settings
-from aggregator.embedded import EmbeddedServers
+from aggregator.embedded import EmbeddedServers, free_port
 from aggregator.runtime import connect
 from bench._servers import _port_open, scratch_database
 from workers.notify import DeliveryPolicy, Notifier
@@ -69,12 +68,6 @@ class Sink:
         await self._distance()
         self.count += 1
         return "250 OK"
-
-
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
 
 
 async def _seed(url: str, kind: str, n: int, destination: str, secret: str | None, tag: str = "") -> list[int]:
@@ -120,7 +113,7 @@ async def main(emails: int, webhooks: int, concurrency: int, relay_ms: float) ->
             stack.callback(servers.stop)
             redis_url = servers.start_redis()
         sink = Sink()
-        controller = Controller(sink, hostname="127.0.0.1", port=_free_port())
+        controller = Controller(sink, hostname="127.0.0.1", port=free_port())
         controller.start()
         stack.callback(controller.stop)
         async with scratch_database() as db_url:

@@ -23,7 +23,6 @@ from pathlib import Path
 import asyncpg
 import pytest
 from aiohttp import web
-from aiosmtpd.controller import Controller
 from aiosmtpd.smtp import SMTP, Envelope, Session
 
 from aggregator.alerts import parse_alert
@@ -31,6 +30,7 @@ from aggregator.config import Settings
 from aggregator.runtime import connect
 from aggregator.store import alerts as store_alerts
 from tests.faults.helpers import free_port, remotive_feed, start_hirewire, stop, wait_for
+from tests.notify.conftest import smtp_on_loopback
 from workers.notify.content import Alert, Batch
 from workers.notify.email import message_id
 from workers.notify.webhook import webhook_id
@@ -61,13 +61,8 @@ class SlowMailbox:
 @pytest.fixture
 def mailbox() -> Iterator[tuple[str, SlowMailbox]]:
     box = SlowMailbox()
-    port = free_port()
-    controller = Controller(box, hostname="127.0.0.1", port=port)
-    controller.start()
-    try:
-        yield f"smtp://127.0.0.1:{port}", box
-    finally:
-        controller.stop()
+    with smtp_on_loopback(box) as url:
+        yield url, box
 
 
 def _env(settings: Settings, smtp_url: str, port: int) -> dict[str, str]:

@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import email
 import email.policy
-from collections.abc import Callable, Iterator
+from collections.abc import AsyncIterator, Callable, Iterator
 from dataclasses import dataclass, field
 from email.message import EmailMessage
 from typing import Any
@@ -14,10 +15,12 @@ import asyncpg
 import pytest
 from aiosmtpd.controller import Controller
 from aiosmtpd.smtp import SMTP, Envelope, Session
+from arq import Worker
 
 from aggregator.embedded import free_port
 from aggregator.runtime import Runtime
 from workers.notify import DeliveryPolicy
+from workers.settings import build_worker
 
 #: Short delays so the retry tests run in well under a second each.
 FAST = DeliveryPolicy(schedule=(0.05, 0.05, 0.05), jitter=0.0, lease=2.0, webhook_timeout=1.0,
@@ -49,16 +52,37 @@ class MailSink:
         return "250 OK"
 
 
+@contextlib.contextmanager
+def smtp_on_loopback(handler: Any, **options: Any) -> Iterator[str]:
+    """An aiosmtpd server for `handler` on a free loopback port; yields its smtp URL, stops on exit."""
+    controller = Controller(handler, hostname="127.0.0.1", port=free_port(), **options)
+    controller.start()
+    try:
+        yield f"smtp://127.0.0.1:{controller.port}"
+    finally:
+        controller.stop()
+
+
 @pytest.fixture
 def smtp_server() -> Iterator[tuple[str, MailSink]]:
     """An SMTP server on loopback; yields (smtp URL, sink)."""
     sink = MailSink()
-    controller = Controller(sink, hostname="127.0.0.1", port=free_port())
-    controller.start()
+    with smtp_on_loopback(sink) as url:
+        yield url, sink
+
+
+@contextlib.asynccontextmanager
+async def worker_in_background(rt: Runtime, policy: DeliveryPolicy) -> AsyncIterator[Worker]:
+    """An arq worker (not burst) on `rt`'s queue with a test delivery policy, until the block ends."""
+    worker = build_worker(rt)
+    worker.ctx["notify_policy"] = policy
+    running = asyncio.create_task(worker.async_run())
     try:
-        yield f"smtp://127.0.0.1:{controller.port}", sink
+        yield worker
     finally:
-        controller.stop()
+        running.cancel()
+        await asyncio.gather(running, return_exceptions=True)
+        await worker.close()
 
 
 JOB_DEFAULTS: dict[str, Any] = {

@@ -15,11 +15,10 @@ from standardwebhooks import Webhook
 
 from aggregator.runtime import connect
 from tests.conftest import ROOT
-from tests.notify.conftest import FAST, add_alert, add_delivery, add_job
+from tests.notify.conftest import FAST, add_alert, add_delivery, add_job, worker_in_background
 from workers import jobs as worker_jobs
 from workers.notify import delivery_job_id
 from workers.notify.signing import generate_secret
-from workers.settings import build_worker
 
 WORKER = """
 import asyncio
@@ -84,21 +83,14 @@ async def test_kill_worker_mid_send_loses_nothing(make_settings: Callable[..., A
         assert states.get("sending", 0) > 0 and states.get("sent", 0) < len(ids)  # really killed mid-send
         await asyncio.sleep(FAST.lease + 0.2)  # the dead worker's leases run out
         await rt.enqueue(worker_jobs.SWEEP)  # what the scheduler does every minute
-        worker = build_worker(rt)
-        worker.ctx["notify_policy"] = FAST
         # Not burst: the killed jobs stay "in progress" in arq for job_timeout + 10 s; the sweep covers them.
-        running = asyncio.create_task(worker.async_run())
-        try:
+        async with worker_in_background(rt, FAST):
             deadline = loop.time() + 20
             while loop.time() < deadline:
                 async with rt.pool.acquire() as conn:
                     if await conn.fetchval("SELECT count(*) FROM deliveries WHERE state = 'sent'") == len(ids):
                         break
                 await asyncio.sleep(0.1)
-        finally:
-            running.cancel()
-            await asyncio.gather(running, return_exceptions=True)
-            await worker.close()
         async with rt.pool.acquire() as conn:
             rows = await conn.fetch("SELECT state, attempts FROM deliveries ORDER BY id")
 

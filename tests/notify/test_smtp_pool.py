@@ -9,9 +9,8 @@ from email.message import EmailMessage
 from typing import Any
 
 import pytest
-from aiosmtpd.controller import Controller
 
-from aggregator.embedded import free_port
+from tests.notify.conftest import smtp_on_loopback
 from workers.notify.smtp import SmtpSender, parse_smtp_url
 
 
@@ -50,12 +49,8 @@ class SlowRelay:
 @pytest.fixture
 def relay() -> Iterator[tuple[str, SlowRelay]]:
     handler = SlowRelay(delay=0.1)
-    controller = Controller(handler, hostname="127.0.0.1", port=free_port())
-    controller.start()
-    try:
-        yield f"smtp://127.0.0.1:{controller.port}", handler
-    finally:
-        controller.stop()
+    with smtp_on_loopback(handler) as url:
+        yield url, handler
 
 
 def _message(n: int) -> EmailMessage:

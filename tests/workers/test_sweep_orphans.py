@@ -11,10 +11,9 @@ from aiohttp import web
 from arq.constants import in_progress_key_prefix
 
 from aggregator.runtime import connect
-from tests.notify.conftest import FAST, add_alert, add_delivery, add_job
+from tests.notify.conftest import FAST, add_alert, add_delivery, add_job, worker_in_background
 from workers import jobs as worker_jobs
 from workers.notify import delivery_job_id
-from workers.settings import build_worker
 
 HOOKS = web.AppKey("hooks", list[str])
 
@@ -45,10 +44,7 @@ async def test_a_delivery_orphaned_in_progress_is_sent_under_another_id(
         await rt.redis.psetex(in_progress_key_prefix + job_id, 600_000, b"1")
 
         await rt.enqueue(worker_jobs.SWEEP)
-        worker = build_worker(rt)
-        worker.ctx["notify_policy"] = FAST
-        running = asyncio.create_task(worker.async_run())
-        try:
+        async with worker_in_background(rt, FAST) as worker:
             loop = asyncio.get_running_loop()
             deadline = loop.time() + 15
 
@@ -60,10 +56,6 @@ async def test_a_delivery_orphaned_in_progress_is_sent_under_another_id(
                 await asyncio.sleep(0.05)
             while worker.tasks and loop.time() < deadline:  # let the job finish recording its result
                 await asyncio.sleep(0.05)
-        finally:
-            running.cancel()
-            await asyncio.gather(running, return_exceptions=True)
-            await worker.close()
         async with rt.pool.acquire() as conn:
             state = await conn.fetchval("SELECT state FROM deliveries WHERE id = $1", delivery)
         orphan_queued = await rt.redis.exists(f"arq:job:{job_id}:orphan", f"arq:result:{job_id}:orphan")

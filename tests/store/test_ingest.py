@@ -119,6 +119,27 @@ async def test_raw_items_are_kept_compressed(clean_db: str) -> None:
     finally:
         await conn.close()
 
+async def test_large_values_are_compressed_with_lz4_where_the_server_has_it(clean_db: str) -> None:
+    conn = await asyncpg.connect(clean_db)
+    try:
+        has_lz4 = await conn.fetchval("SELECT 'lz4' = ANY(enumvals) FROM pg_settings "
+                                      "WHERE name = 'default_toast_compression'")
+        default = await conn.fetchval("SHOW default_toast_compression")
+        # A description of a few KB, repetitive enough to compress: over the 2 KB TOAST threshold.
+        await ingest(conn, "remotive", [item("remotive", "5", "Python Engineer", description=PAYMENTS_API * 30)])
+        methods = await conn.fetchrow(
+            "SELECT pg_column_compression(p.listing) AS listing, pg_column_compression(j.description_text) AS text "
+            "FROM postings p JOIN jobs j ON j.id = p.job_id")
+        expected = "lz4" if has_lz4 else default
+        assert (methods["listing"], methods["text"]) == (expected, expected)
+        # Only the ingest transaction compresses this way: the connection's own setting is untouched.
+        assert await conn.fetchval("SHOW default_toast_compression") == default
+        text = await conn.fetchval("SELECT description_text FROM jobs")
+        assert text.count("payments APIs") == 30
+    finally:
+        await conn.close()
+
+
 
 async def test_concurrent_overlapping_batches_neither_deadlock_nor_duplicate(clean_db: str) -> None:
     titles = [f"Python Engineer {n}" for n in range(60)]

@@ -141,6 +141,8 @@ class Settings:
     raw_retention_days: int = 30
     #: Connections one batch of new jobs is matched on at once (PostgreSQL runs each on one core).
     match_connections: int = 2
+    #: Seconds a worker may go without a heartbeat before other workers run its jobs again.
+    dead_worker_after: float = 30.0
     #: Reverse proxies whose X-Forwarded-For is believed when telling API clients apart.
     trusted_proxies: tuple[Network, ...] = ()
     fetch: FetchSettings = field(default_factory=FetchSettings)
@@ -425,6 +427,7 @@ def load_settings(env: Mapping[str, str] | None = None) -> Settings:
                                   0, 100_000),
         raw_retention_days=parse_int(get("HIREWIRE_RAW_RETENTION_DAYS") or 30, "HIREWIRE_RAW_RETENTION_DAYS", 0, 36500),
         match_connections=parse_int(get("HIREWIRE_MATCH_CONNECTIONS") or 2, "HIREWIRE_MATCH_CONNECTIONS", 1, 32),
+        dead_worker_after=parse_duration(get("HIREWIRE_DEAD_WORKER_AFTER") or 30, "HIREWIRE_DEAD_WORKER_AFTER"),
         trusted_proxies=trusted_proxies,
         fetch=fetch,
         delivery=delivery,

@@ -83,6 +83,8 @@ def test_toml_overrides_endpoint_schedule_and_boards(tmp_path: Path) -> None:
     ({"HIREWIRE_WEBHOOK_CONCURRENCY": "2.5"}, "", "HIREWIRE_WEBHOOK_CONCURRENCY"),
     ({"HIREWIRE_DELIVERY_RETRY_SCHEDULE": " , "}, "", "HIREWIRE_DELIVERY_RETRY_SCHEDULE"),
     ({"HIREWIRE_DELIVERY_LEASE": "30s"}, '[delivery]\nlease = "10m"\n', "HIREWIRE_DELIVERY_LEASE"),
+    ({"HIREWIRE_DEAD_WORKER_AFTER": "a while"}, "", "HIREWIRE_DEAD_WORKER_AFTER"),
+    ({"HIREWIRE_DEAD_WORKER_AFTER": "0s"}, "", "HIREWIRE_DEAD_WORKER_AFTER"),
 ])
 def test_bad_values_name_the_setting(tmp_path: Path, env: dict[str, str], toml: str, setting: str) -> None:
     path = tmp_path / "c.toml"

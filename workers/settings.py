@@ -2,25 +2,34 @@
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
 from typing import Any
 
 from arq import Worker
-from arq.worker import func
+from arq.worker import Function, func
 
 from aggregator.runtime import Runtime, redis_settings
 from scrapers.fetch import Fetcher
 from workers import jobs
+from workers.liveness import Liveness, tracked
 from workers.notify import Notifier
 
 #: Per-function time limits (arq's job_timeout). A fetch reads up to a source's page cap at its rate
 #: limit; the scheduler's claim on a source outlasts this (workers.scheduler.FETCH_LEASE_SECONDS).
 FETCH_TIMEOUT = 1200
+
+
+def _job(function: Callable[..., Awaitable[Any]], name: str, timeout: int) -> Function:
+    """A job function, timed and listed under its worker's heartbeat while it runs."""
+    return func(tracked(jobs.timed(function)), name=name, timeout=timeout)
+
+
 FUNCTIONS = [
-    func(jobs.timed(jobs.fetch_source), name=jobs.FETCH_SOURCE, timeout=FETCH_TIMEOUT),
-    func(jobs.timed(jobs.match_jobs), name=jobs.MATCH_JOBS, timeout=300),
-    func(jobs.timed(jobs.send_delivery), name=jobs.SEND_DELIVERY, timeout=120),
-    func(jobs.timed(jobs.sweep), name=jobs.SWEEP, timeout=300),
-    func(jobs.timed(jobs.rekey_alerts), name=jobs.REKEY_ALERTS, timeout=600),
+    _job(jobs.fetch_source, jobs.FETCH_SOURCE, FETCH_TIMEOUT),
+    _job(jobs.match_jobs, jobs.MATCH_JOBS, 300),
+    _job(jobs.send_delivery, jobs.SEND_DELIVERY, 120),
+    _job(jobs.sweep, jobs.SWEEP, 300),
+    _job(jobs.rekey_alerts, jobs.REKEY_ALERTS, 600),
 ]
 
 
@@ -29,6 +38,10 @@ def build_worker(rt: Runtime, *, burst: bool = False, max_jobs: int = 10) -> Wor
 
     async def on_startup(ctx: dict[str, Any]) -> None:
         ctx["runtime"] = rt
+        # Joins the workers' heartbeats and hands back the jobs of any worker that died mid-job.
+        liveness = Liveness(rt.redis, rt.settings.redis_prefix, timeout=rt.settings.dead_worker_after)
+        await liveness.start()
+        ctx["liveness"] = liveness
         fetcher = Fetcher(rt.settings.fetch, redis=rt.redis, prefix=rt.settings.redis_prefix)
         await fetcher.__aenter__()
         ctx["fetcher"] = fetcher
@@ -38,6 +51,9 @@ def build_worker(rt: Runtime, *, burst: bool = False, max_jobs: int = 10) -> Wor
             ctx["notifier"] = Notifier(rt, ctx.get("notify_policy") or rt.settings.delivery)
 
     async def on_shutdown(ctx: dict[str, Any]) -> None:
+        liveness = ctx.pop("liveness", None)
+        if liveness is not None:
+            await liveness.stop()
         fetcher = ctx.get("fetcher")
         if fetcher is not None:
             await fetcher.__aexit__(None, None, None)

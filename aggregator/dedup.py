@@ -19,6 +19,7 @@ latter because boards truncate descriptions or wrap them in their own boilerplat
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import re
 import unicodedata
@@ -76,11 +77,13 @@ _LEGAL_SUFFIXES = _vocabulary(
 _DOMAIN_TAIL = re.compile(r"\.(?:io|com|ai|co|dev|net|org|app|tech)\s*$")
 
 
+@functools.lru_cache(maxsize=4096)
 def company_key(name: str | None) -> str:
     """The comparable form of a company name: "The ACME, Inc." and "acme.io" both give "acme".
 
     Folds case and accents, drops punctuation, a leading "The", a domain tail and trailing legal
-    forms (Inc, LLC, GmbH & Co. KG, …). An empty or missing name gives "".
+    forms (Inc, LLC, GmbH & Co. KG, …). An empty or missing name gives "". Cached: a batch names
+    few companies (an ATS board only one), and ingest asks for each listing's key several times.
     """
     text = _DOMAIN_TAIL.sub("", _fold(name or "").strip())
     # Dots and apostrophes join ("B.V." -> "bv", "O'Neil" -> "oneil"); other punctuation separates.

@@ -24,6 +24,7 @@ import os
 import socket
 import uuid
 from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
 from typing import Any
 
 import structlog
@@ -31,7 +32,7 @@ from arq.constants import in_progress_key_prefix
 from redis.asyncio import Redis
 from redis.exceptions import RedisError
 
-__all__ = ["Liveness", "tracked"]
+__all__ = ["Liveness", "WorkerState", "tracked", "workers"]
 
 log = structlog.get_logger("hirewire.liveness")
 
@@ -62,8 +63,8 @@ class Liveness:
         self.redis = redis
         self.timeout = timeout
         self.identity = f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:8]}"
-        self._workers = f"{prefix}:workers"
-        self._prefix = f"{prefix}:worker:"
+        self._workers = _workers_key(prefix)
+        self._prefix = _worker_prefix(prefix)
         self._alive = f"{self._prefix}{self.identity}"
         self._jobs = f"{self._alive}:jobs"
         self._task: asyncio.Task[None] | None = None
@@ -114,6 +115,39 @@ class Liveness:
                 await self.reap()
             except (RedisError, OSError) as exc:  # Redis away: the next beat tries again
                 log.warning("heartbeat failed", error=str(exc))
+
+
+def _workers_key(prefix: str) -> str:
+    return f"{prefix}:workers"
+
+
+def _worker_prefix(prefix: str) -> str:
+    return f"{prefix}:worker:"
+
+
+@dataclass(frozen=True, slots=True)
+class WorkerState:
+    """A worker as its heartbeat shows it (what `hirewire workers` prints)."""
+
+    identity: str
+    #: Milliseconds its heartbeat has left; None when it has lapsed (its jobs are about to be handed back).
+    heartbeat_ms: int | None
+    #: Ids of the arq jobs it is running.
+    jobs: tuple[str, ...]
+
+
+async def workers(redis: Redis, prefix: str) -> list[WorkerState]:
+    """Every worker that has joined and not left or been reaped, in identity order."""
+    identities = sorted(member.decode() for member in await redis.smembers(_workers_key(prefix)))  # type: ignore[misc]
+    if not identities:
+        return []
+    async with redis.pipeline(transaction=False) as pipe:
+        for identity in identities:
+            pipe.pttl(_worker_prefix(prefix) + identity)
+            pipe.smembers(f"{_worker_prefix(prefix)}{identity}:jobs")
+        replies = await pipe.execute()
+    return [WorkerState(identity, ttl if ttl >= 0 else None, tuple(sorted(job.decode() for job in jobs)))
+            for identity, ttl, jobs in zip(identities, replies[::2], replies[1::2], strict=True)]
 
 
 def tracked(function: Callable[..., Awaitable[Any]]) -> Any:

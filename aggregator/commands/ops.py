@@ -1,10 +1,12 @@
-"""Operator commands: migrate, scrape, sources, stats, jobs search."""
+"""Operator commands: migrate, scrape, sources, workers, stats, jobs search."""
 
 from __future__ import annotations
 
 import argparse
 import sys
 from typing import Any
+
+from arq.jobs import Job
 
 from aggregator import pipeline
 from aggregator.commands.common import run_with_runtime, table
@@ -16,6 +18,7 @@ from aggregator.store import sources as store_sources
 from scrapers import sources as registry
 from scrapers.fetch import Fetcher
 from workers import jobs as worker_jobs
+from workers import liveness
 
 
 def register(commands: argparse._SubParsersAction) -> None:
@@ -28,6 +31,9 @@ def register(commands: argparse._SubParsersAction) -> None:
 
     p = commands.add_parser("sources", help="every source with its state")
     p.set_defaults(handler=sources_command)
+
+    p = commands.add_parser("workers", help="live workers, their heartbeats and the jobs they run")
+    p.set_defaults(handler=workers_command)
 
     p = commands.add_parser("stats", help="counts of jobs, postings, alerts and deliveries")
     p.set_defaults(handler=stats_command)
@@ -109,6 +115,33 @@ def _next_run(row: Any) -> Any:
     if row["fetching"]:
         return f"fetching since {row['last_run_at']:%Y-%m-%d %H:%M}"
     return row["next_run_at"]
+
+
+def workers_command(args: argparse.Namespace) -> int:
+    async def go(rt: Runtime) -> int:
+        states = await liveness.workers(rt.redis, rt.settings.redis_prefix)
+        rows = []
+        for state in states:
+            running = [await _describe(rt, job_id) for job_id in state.jobs]
+            heartbeat = (f"{state.heartbeat_ms / 1000:.0f} s left" if state.heartbeat_ms is not None
+                         else "lapsed: presumed dead")
+            rows.append([state.identity, heartbeat, running])
+        if not rows:
+            print("no worker is running")
+            return 0
+        print(table(["worker", "heartbeat", "running"], rows, max_width=96))
+        return 0
+
+    return run_with_runtime(go)
+
+
+async def _describe(rt: Runtime, job_id: str) -> str:
+    """A running job as `function(arguments)`; its id when arq no longer knows it."""
+    info = await Job(job_id, rt.redis, _queue_name=rt.settings.queue_name).info()
+    if info is None:
+        return job_id
+    arguments = ", ".join(repr(a) if not isinstance(a, list) else f"[{len(a)} ids]" for a in info.args)
+    return f"{info.function}({arguments})"
 
 
 def stats_command(args: argparse.Namespace) -> int:

@@ -3,13 +3,19 @@ once; a live worker's jobs, and a worker that left cleanly, are never touched.""
 
 from __future__ import annotations
 
+import subprocess
+import sys
 import uuid
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 
 import pytest
 from arq.constants import in_progress_key_prefix
 from redis.asyncio import Redis
 
+from aggregator.config import Settings
+from aggregator.runtime import connect
+from tests.conftest import ROOT
+from workers import jobs
 from workers.liveness import Liveness, tracked
 
 
@@ -106,3 +112,38 @@ async def test_a_job_is_listed_under_its_worker_while_it_runs(redis: tuple[Redis
         assert await tracked(job)({}, 1) == 2  # outside a worker (no heartbeat): runs as it is
     finally:
         await worker.stop()
+
+
+async def test_hirewire_workers_shows_each_worker_its_heartbeat_and_its_jobs(
+        clean_db: str, make_settings: Callable[..., Settings], cli_env: Callable[..., dict[str, str]]) -> None:
+    settings = make_settings()
+    env = cli_env(settings.config_path, HIREWIRE_REDIS_PREFIX=settings.redis_prefix)
+
+    def hirewire_workers() -> list[str]:
+        result = subprocess.run([sys.executable, "-m", "aggregator", "workers"], env=env, capture_output=True,
+                                text=True, cwd=ROOT, timeout=60)
+        assert result.returncode == 0, result.stderr
+        return result.stdout.splitlines()
+
+    assert hirewire_workers() == ["no worker is running"]
+    async with connect(settings) as rt:
+        await rt.enqueue(jobs.FETCH_SOURCE, "remotive", job_id="fetch-1")
+        await rt.enqueue(jobs.MATCH_JOBS, [4, 5, 6], job_id="match-1")
+        live = Liveness(rt.redis, settings.redis_prefix, timeout=30)
+        dead = Liveness(rt.redis, settings.redis_prefix, timeout=30)
+        await live.start()
+        await dead.start()
+        try:
+            await live.started("fetch-1")
+            await dead.started("match-1")
+            assert dead._task is not None
+            dead._task.cancel()
+            await rt.redis.delete(f"{settings.redis_prefix}:worker:{dead.identity}")
+            lines = hirewire_workers()
+        finally:
+            await live.stop()
+    assert lines[0].split() == ["WORKER", "HEARTBEAT", "RUNNING"]
+    rows = {line.split()[0]: line for line in lines[1:]}
+    assert set(rows) == {live.identity, dead.identity}
+    assert "s left" in rows[live.identity] and rows[live.identity].endswith("fetch_source('remotive')")
+    assert "lapsed" in rows[dead.identity] and rows[dead.identity].endswith("match_jobs([3 ids])")

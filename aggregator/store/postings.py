@@ -86,8 +86,15 @@ CREATE TEMP TABLE IF NOT EXISTS incoming (
 ) ON COMMIT DELETE ROWS
 """
 
+def _whole_listing(row: str) -> str:
+    """The stored listing: the batch table carries it without its descriptions, which travel once, as
+    columns of their own (they are most of a listing's bytes), and are put back here."""
+    return (f"{row}.listing::jsonb || jsonb_build_object('description_text', {row}.description_text, "
+            f"'description_html', {row}.description_html)")
+
+
 # Known postings: refresh last_seen, and content where the hash changed. Returns one row each.
-_UPDATE_KNOWN = """
+_UPDATE_KNOWN = f"""
 WITH known AS (
     SELECT p.id, p.job_id, p.content_hash AS old_hash, i.*
     FROM postings p JOIN incoming i ON p.source = i.source AND p.external_id = i.external_id
@@ -97,7 +104,7 @@ WITH known AS (
 UPDATE postings p
 SET last_seen = now(), closed_at = NULL, scope = known.scope,
     content_hash = known.content_hash,
-    listing = CASE WHEN known.old_hash <> known.content_hash THEN known.listing::jsonb ELSE p.listing END,
+    listing = CASE WHEN known.old_hash <> known.content_hash THEN {_whole_listing('known')} ELSE p.listing END,
     updated_at = CASE WHEN known.old_hash <> known.content_hash THEN now() ELSE p.updated_at END
 FROM known
 WHERE p.id = known.id
@@ -155,11 +162,11 @@ RETURNING id, (xmax = 0) AS inserted
 """
 
 # The job is looked up per row through jobs_fingerprint: a join let the planner hash all of jobs.
-_INSERT_POSTINGS = """
+_INSERT_POSTINGS = f"""
 INSERT INTO postings (source, external_id, scope, job_id, content_hash, listing)
 SELECT i.source, i.external_id, i.scope,
        coalesce(i.near_job_id, (SELECT j.id FROM jobs j WHERE j.fingerprint = i.fingerprint)),
-       i.content_hash, i.listing::jsonb
+       i.content_hash, {_whole_listing('i')}
 FROM incoming i
 WHERE NOT EXISTS (SELECT 1 FROM postings p WHERE p.source = i.source AND p.external_id = i.external_id)
 ORDER BY i.source, i.external_id
@@ -219,7 +226,7 @@ def _record(item: _Encoded, near_job_id: int | None, fingerprint: str | None,
         listing.remote, listing.employment_type, listing.seniority, listing.salary_min, listing.salary_max,
         listing.salary_currency, listing.salary_period, listing.salary_annual_min, listing.salary_annual_max,
         listing.skills, listing.description_text, listing.description_html, listing.posted_at,
-        listing.python_backend, item.encoded.decode(),
+        listing.python_backend, item.bare.decode(),
         zlib.compress(item.raw, 6) if item.raw is not None else None, near_job_id,
         _usd(listing.salary_annual_min, listing.salary_currency),
         _usd(listing.salary_annual_max, listing.salary_currency),
@@ -229,18 +236,21 @@ def _record(item: _Encoded, near_job_id: int | None, fingerprint: str | None,
 
 @dataclass(slots=True)
 class _Encoded:
-    """An incoming listing encoded once, for both its content hash and the stored listing."""
+    """An incoming listing with its content hash, and encoded for the batch table."""
 
     listing: Listing
     raw: bytes | None
     scope: str
-    encoded: bytes
     content_hash: str
+    #: The listing without its descriptions, which the batch table carries once, in their own columns.
+    bare: bytes
 
     @classmethod
     def of(cls, item: Incoming) -> _Encoded:
-        encoded = _encoder.encode(item.listing)
-        return cls(item.listing, item.raw, item.scope, encoded, hashlib.blake2b(encoded, digest_size=16).hexdigest())
+        listing = item.listing
+        digest = hashlib.blake2b(_encoder.encode(listing), digest_size=16).hexdigest()
+        bare = _encoder.encode(msgspec.structs.replace(listing, description_text=None, description_html=None))
+        return cls(listing, item.raw, item.scope, digest, bare)
 
 
 def _usd(amount: float | None, currency: str | None) -> float | None:

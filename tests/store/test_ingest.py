@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import asyncio
+import json
 import zlib
 
 import asyncpg
+import msgspec
 
 from aggregator.model import RawListing
 from aggregator.normalise import normalise
@@ -45,7 +47,12 @@ async def test_same_batch_twice_changes_nothing_but_last_seen(clean_db: str) -> 
 async def test_updated_listing_is_updated_once(clean_db: str) -> None:
     conn = await asyncpg.connect(clean_db)
     try:
-        await ingest(conn, "remotive", [item("remotive", "1", "Python Engineer", description="Old text.")])
+        first = item("remotive", "1", "Python Engineer", description="Old text.")
+        await ingest(conn, "remotive", [first])
+        # The posting keeps the whole listing, descriptions included, as `hirewire parse` prints it.
+        stored = json.loads(await conn.fetchval("SELECT listing FROM postings"))
+        assert stored == json.loads(msgspec.json.encode(first.listing))
+        assert stored["description_text"] == "Old text."
         changed = [item("remotive", "1", "Python Engineer", description="New text with FastAPI.")]
         result = await ingest(conn, "remotive", changed)
         assert (result.new, result.updated, result.unchanged) == (0, 1, 0)
@@ -55,6 +62,9 @@ async def test_updated_listing_is_updated_once(clean_db: str) -> None:
                                   "FROM jobs j JOIN postings p ON p.job_id = j.id")
         assert row["description_text"] == "New text with FastAPI." == row["posting"]
         assert "FastAPI" in row["skills"]
+        stored = json.loads(await conn.fetchval("SELECT listing FROM postings"))
+        assert stored == json.loads(msgspec.json.encode(changed[0].listing))
+        assert stored["description_html"] == "<p>New text with FastAPI.</p>"
     finally:
         await conn.close()
 

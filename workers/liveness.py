@@ -113,7 +113,8 @@ class Liveness:
             try:
                 await self.beat()
                 await self.reap()
-            except (RedisError, OSError) as exc:  # Redis away: the next beat tries again
+            except Exception as exc:  # Redis away, or anything else: the loop must not die, or this
+                # live worker would be taken for dead and its jobs run twice.
                 log.warning("heartbeat failed", error=str(exc))
 
 

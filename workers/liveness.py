@@ -65,8 +65,7 @@ class Liveness:
         self.identity = f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:8]}"
         self._workers = _workers_key(prefix)
         self._prefix = _worker_prefix(prefix)
-        self._alive = f"{self._prefix}{self.identity}"
-        self._jobs = f"{self._alive}:jobs"
+        self._alive, self._jobs = _worker_keys(prefix, self.identity)
         self._task: asyncio.Task[None] | None = None
 
     async def start(self) -> None:
@@ -126,6 +125,12 @@ def _worker_prefix(prefix: str) -> str:
     return f"{prefix}:worker:"
 
 
+def _worker_keys(prefix: str, identity: str) -> tuple[str, str]:
+    """A worker's heartbeat key and the key of its running jobs (the Lua script builds the same)."""
+    alive = f"{_worker_prefix(prefix)}{identity}"
+    return alive, f"{alive}:jobs"
+
+
 @dataclass(frozen=True, slots=True)
 class WorkerState:
     """A worker as its heartbeat shows it (what `hirewire workers` prints)."""
@@ -144,8 +149,9 @@ async def workers(redis: Redis, prefix: str) -> list[WorkerState]:
         return []
     async with redis.pipeline(transaction=False) as pipe:
         for identity in identities:
-            pipe.pttl(_worker_prefix(prefix) + identity)
-            pipe.smembers(f"{_worker_prefix(prefix)}{identity}:jobs")
+            alive, running = _worker_keys(prefix, identity)
+            pipe.pttl(alive)
+            pipe.smembers(running)
         replies = await pipe.execute()
     return [WorkerState(identity, ttl if ttl >= 0 else None, tuple(sorted(job.decode() for job in jobs)))
             for identity, ttl, jobs in zip(identities, replies[::2], replies[1::2], strict=True)]

@@ -31,6 +31,27 @@ def text_field(item: dict[str, Any], key: str) -> str | None:
     return None
 
 
+def job_object(item: Any, id_key: str, title_key: str) -> tuple[dict[str, Any], str, str]:
+    """A job object with its id and title: TypeError when it is not an object, ValueError naming the
+    two keys when either is missing (the warning a skipped item gets)."""
+    if not isinstance(item, dict):
+        raise TypeError("not an object")
+    external_id = text_field(item, id_key)
+    title = text_field(item, title_key)
+    if not external_id or not title:
+        raise ValueError(f"no {id_key} or {title_key}")
+    return item, external_id, title
+
+
+def reread(raw: Any, source: str, listing: Callable[[Any], RawListing | None]) -> RawListing | None:
+    """A JSON adapter's `parse_item`: one stored job object read again, or ParseError when it no longer
+    reads (what `collect` would skip with a warning)."""
+    try:
+        return listing(raw)
+    except (KeyError, TypeError, ValueError) as exc:
+        raise ParseError(f"{source}: stored item unreadable: {exc}") from None
+
+
 def jobs_page(payload: bytes, source: str, listing: Callable[[Any], RawListing | None], key: str = "jobs") -> Page:
     """A Page of an API whose document is an object holding a list of jobs under `key`."""
     return collect(load_json(payload, source), source, listing, key)

@@ -14,9 +14,8 @@ from __future__ import annotations
 import html
 from typing import Any, ClassVar
 
-from aggregator.errors import ParseError
 from aggregator.model import RawListing
-from scrapers.sources._json import collect, load_json, text_field
+from scrapers.sources._json import collect, job_object, load_json, reread, text_field
 from scrapers.sources._values import http_url, positive, strings
 from scrapers.sources.base import Defaults, Page, ParseContext
 
@@ -56,18 +55,10 @@ class Arbeitnow:
 
     def parse_item(self, raw: Any, ctx: ParseContext) -> RawListing | None:
         """Re-read one stored job object."""
-        try:
-            return self._listing(raw)
-        except (KeyError, TypeError, ValueError) as exc:
-            raise ParseError(f"arbeitnow: stored item unreadable: {exc}") from None
+        return reread(raw, self.name, self._listing)
 
     def _listing(self, item: Any) -> RawListing:
-        if not isinstance(item, dict):
-            raise TypeError("not an object")
-        external_id = text_field(item, "slug")
-        title = text_field(item, "title")
-        if not external_id or not title:
-            raise ValueError("no slug or title")
+        item, external_id, title = job_object(item, "slug", "title")
         levels, kinds = _split_job_types(strings(item.get("job_types")))
         remote = item.get("remote")
         url = http_url(item.get("url"))

@@ -9,10 +9,9 @@ from __future__ import annotations
 
 from typing import Any, ClassVar
 
-from aggregator.errors import ParseError
 from aggregator.model import RawListing
 from scrapers.sources._boards import board_company, board_in_url, number, obj, objects, texts, workplace
-from scrapers.sources._json import jobs_page, text_field
+from scrapers.sources._json import job_object, jobs_page, reread, text_field
 from scrapers.sources.base import Defaults, Page, ParseContext
 
 #: Ashby's compensation intervals ("1 YEAR"); anything else is not a periodic wage.
@@ -41,18 +40,10 @@ class Ashby:
         """Re-read one stored job; one since unlisted on the board holds no listing, as in `parse`."""
         if isinstance(raw, dict) and raw.get("isListed") is False:
             return None
-        try:
-            return self._listing(raw, ctx.board)
-        except (KeyError, TypeError, ValueError) as exc:
-            raise ParseError(f"ashby: stored item unreadable: {exc}") from None
+        return reread(raw, self.name, lambda item: self._listing(item, ctx.board))
 
     def _listing(self, item: Any, board: str | None) -> RawListing:
-        if not isinstance(item, dict):
-            raise TypeError("not an object")
-        external_id = text_field(item, "id")
-        title = text_field(item, "title")
-        if not external_id or not title:
-            raise ValueError("no id or title")
+        item, external_id, title = job_object(item, "id", "title")
         compensation = obj(item.get("compensation"))
         low, high, currency, period = salary(compensation)
         is_remote = item.get("isRemote")

@@ -11,10 +11,9 @@ import html
 import re
 from typing import Any, ClassVar
 
-from aggregator.errors import ParseError
 from aggregator.model import RawListing
 from scrapers.sources._boards import board_company, names, obj, objects, workplace
-from scrapers.sources._json import jobs_page, text_field
+from scrapers.sources._json import job_object, jobs_page, reread, text_field
 from scrapers.sources.base import Defaults, Page, ParseContext
 
 # The pay-transparency widget: an optional title div ("Annual Salary Range") then the range as
@@ -48,18 +47,10 @@ class Greenhouse:
 
     def parse_item(self, raw: Any, ctx: ParseContext) -> RawListing | None:
         """Re-read one stored job object; `ctx.board` names the company when the job does not."""
-        try:
-            return self._listing(raw, ctx)
-        except (KeyError, TypeError, ValueError) as exc:
-            raise ParseError(f"greenhouse: stored item unreadable: {exc}") from None
+        return reread(raw, self.name, lambda item: self._listing(item, ctx))
 
     def _listing(self, item: Any, ctx: ParseContext) -> RawListing:
-        if not isinstance(item, dict):
-            raise TypeError("not an object")
-        external_id = text_field(item, "id")
-        title = text_field(item, "title")
-        if not external_id or not title:
-            raise ValueError("no id or title")
+        item, external_id, title = job_object(item, "id", "title")
         content = text_field(item, "content")
         description_html = html.unescape(content) if content else None
         metadata = _metadata(item.get("metadata"))

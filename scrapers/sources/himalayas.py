@@ -16,9 +16,8 @@ from __future__ import annotations
 from typing import Any, ClassVar
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
-from aggregator.errors import ParseError
 from aggregator.model import RawListing
-from scrapers.sources._json import collect, load_json, text_field
+from scrapers.sources._json import collect, load_json, reread, text_field
 from scrapers.sources._values import http_url, number, positive, strings
 from scrapers.sources.base import Defaults, Page, ParseContext
 
@@ -63,10 +62,7 @@ class Himalayas:
 
     def parse_item(self, raw: Any, ctx: ParseContext) -> RawListing | None:
         """Re-read one stored job object."""
-        try:
-            return self._listing(raw)
-        except (KeyError, TypeError, ValueError) as exc:
-            raise ParseError(f"himalayas: stored item unreadable: {exc}") from None
+        return reread(raw, self.name, self._listing)
 
     def _listing(self, item: Any) -> RawListing:
         if not isinstance(item, dict):

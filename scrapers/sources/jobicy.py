@@ -21,7 +21,7 @@ from typing import Any, ClassVar
 from aggregator.errors import ParseError
 from aggregator.model import RawListing
 from scrapers.sources._feed import FeedItem, parse_feed
-from scrapers.sources._json import load_json, text_field
+from scrapers.sources._json import job_object, load_json, reread, text_field
 from scrapers.sources._values import http_url, positive, strings
 from scrapers.sources.base import Defaults, Page, ParseContext
 
@@ -60,20 +60,11 @@ class Jobicy:
 
     def parse_item(self, raw: Any, ctx: ParseContext) -> RawListing | None:
         """Re-read one stored item: an API job object, or a feed item when the source read RSS."""
-        try:
-            if _is_feed_item(raw):
-                return self._rss_listing(FeedItem.from_dict(raw))
-            return self._listing(raw)
-        except (KeyError, TypeError, ValueError) as exc:
-            raise ParseError(f"jobicy: stored item unreadable: {exc}") from None
+        return reread(raw, self.name, lambda item: self._rss_listing(FeedItem.from_dict(item)) if _is_feed_item(item)
+                      else self._listing(item))
 
     def _listing(self, item: Any) -> RawListing:
-        if not isinstance(item, dict):
-            raise TypeError("not an object")
-        external_id = text_field(item, "id")
-        title = text_field(item, "jobTitle")
-        if not external_id or not title:
-            raise ValueError("no id or jobTitle")
+        item, external_id, title = job_object(item, "id", "jobTitle")
         low, high, currency, period = _salary(item)
         job_types = strings(item.get("jobType"))
         return RawListing(

@@ -16,7 +16,7 @@ from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 from aggregator.errors import ParseError
 from aggregator.model import RawListing
 from scrapers.sources._boards import board_company, board_in_url, number, obj, objects, texts, workplace
-from scrapers.sources._json import load_json, text_field
+from scrapers.sources._json import job_object, load_json, reread, text_field
 from scrapers.sources.base import Defaults, Page, ParseContext
 
 #: Lever's salaryRange.interval vocabulary; "one-time" and unknown intervals are not a wage.
@@ -62,18 +62,10 @@ class Lever:
 
     def parse_item(self, raw: Any, ctx: ParseContext) -> RawListing | None:
         """Re-read one stored posting; `ctx.board` names the company."""
-        try:
-            return self._listing(raw, ctx)
-        except (KeyError, TypeError, ValueError) as exc:
-            raise ParseError(f"lever: stored item unreadable: {exc}") from None
+        return reread(raw, self.name, lambda item: self._listing(item, ctx))
 
     def _listing(self, item: Any, ctx: ParseContext) -> RawListing:
-        if not isinstance(item, dict):
-            raise TypeError("not an object")
-        external_id = text_field(item, "id")
-        title = text_field(item, "text")
-        if not external_id or not title:
-            raise ValueError("no id or text")
+        item, external_id, title = job_object(item, "id", "text")
         categories = obj(item.get("categories"))
         country = text_field(item, "country")
         low, high, currency, period = _salary(item.get("salaryRange"))

@@ -18,7 +18,7 @@ from typing import Any, ClassVar
 
 from aggregator.errors import ParseError
 from aggregator.model import RawListing
-from scrapers.sources._json import load_json, text_field
+from scrapers.sources._json import load_json, reread, text_field
 from scrapers.sources._values import http_url, positive, strings
 from scrapers.sources.base import Defaults, Page, ParseContext
 
@@ -94,10 +94,7 @@ class RemoteOK:
         """Re-read one stored job object; the legal notice holds no listing."""
         if isinstance(raw, dict) and "legal" in raw and "id" not in raw:
             return None
-        try:
-            return self._listing(raw)
-        except (KeyError, TypeError, ValueError) as exc:
-            raise ParseError(f"remoteok: stored item unreadable: {exc}") from None
+        return reread(raw, self.name, self._listing)
 
     def _listing(self, item: Any) -> RawListing:
         if not isinstance(item, dict):

@@ -8,9 +8,8 @@ from __future__ import annotations
 
 from typing import Any, ClassVar
 
-from aggregator.errors import ParseError
 from aggregator.model import RawListing
-from scrapers.sources._json import jobs_page, text_field
+from scrapers.sources._json import job_object, jobs_page, reread, text_field
 from scrapers.sources._values import http_url, strings
 from scrapers.sources.base import Defaults, Page, ParseContext
 
@@ -31,18 +30,10 @@ class Remotive:
 
     def parse_item(self, raw: Any, ctx: ParseContext) -> RawListing | None:
         """Re-read one stored job object."""
-        try:
-            return self._listing(raw)
-        except (KeyError, TypeError, ValueError) as exc:
-            raise ParseError(f"remotive: stored item unreadable: {exc}") from None
+        return reread(raw, self.name, self._listing)
 
     def _listing(self, item: Any) -> RawListing:
-        if not isinstance(item, dict):
-            raise TypeError("not an object")
-        external_id = text_field(item, "id")
-        title = text_field(item, "title")
-        if not external_id or not title:
-            raise ValueError("no id or title")
+        item, external_id, title = job_object(item, "id", "title")
         company = text_field(item, "company_name")
         return RawListing(
             source=self.name,

@@ -37,7 +37,7 @@ from urllib.parse import parse_qsl, quote, urlencode, urlsplit, urlunsplit
 from aggregator.errors import ParseError
 from aggregator.model import RawListing
 from scrapers.sources._boards import board_company, obj, objects, workplace
-from scrapers.sources._json import load_json, text_field
+from scrapers.sources._json import job_object, load_json, reread, text_field
 from scrapers.sources._values import http_url
 from scrapers.sources.base import Defaults, Page, ParseContext
 
@@ -87,10 +87,7 @@ class SmartRecruiters:
 
     def parse_item(self, raw: Any, ctx: ParseContext) -> RawListing | None:
         """Re-read one stored posting (a list entry or a detail document); `ctx.board` is the company."""
-        try:
-            return self._listing(raw, ctx)
-        except (KeyError, TypeError, ValueError) as exc:
-            raise ParseError(f"smartrecruiters: stored item unreadable: {exc}") from None
+        return reread(raw, self.name, lambda item: self._listing(item, ctx))
 
     def _list_page(self, document: dict[str, Any], ctx: ParseContext) -> Page:
         content: list[Any] = document["content"]
@@ -130,12 +127,7 @@ class SmartRecruiters:
         return self.defaults.url.format(board=quote(board, safe="")) if board else None
 
     def _listing(self, item: Any, ctx: ParseContext) -> RawListing:
-        if not isinstance(item, dict):
-            raise TypeError("not an object")
-        external_id = text_field(item, "id")
-        title = text_field(item, "name")
-        if not external_id or not title:
-            raise ValueError("no id or name")
+        item, external_id, title = job_object(item, "id", "name")
         company = obj(item.get("company"))
         identifier = text_field(company, "identifier") or ctx.board
         location = obj(item.get("location"))

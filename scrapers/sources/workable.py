@@ -24,7 +24,7 @@ from typing import Any, ClassVar, NamedTuple
 from aggregator.errors import ParseError
 from aggregator.model import RawListing
 from scrapers.sources._boards import board_company, obj, objects, texts, workplace
-from scrapers.sources._json import collect, load_json, text_field
+from scrapers.sources._json import collect, job_object, load_json, reread, text_field
 from scrapers.sources.base import Defaults, Page, ParseContext
 
 #: The key under which the stored raw job keeps the account's name (not a Workable field).
@@ -65,18 +65,10 @@ class Workable:
 
     def parse_item(self, raw: Any, ctx: ParseContext) -> RawListing | None:
         """Re-read one stored job; its `_account_name` names the company, else `ctx.board` does."""
-        try:
-            return self._listing(raw, ctx.board)
-        except (KeyError, TypeError, ValueError) as exc:
-            raise ParseError(f"workable: stored item unreadable: {exc}") from None
+        return reread(raw, self.name, lambda item: self._listing(item, ctx.board))
 
     def _listing(self, item: Any, board: str | None) -> RawListing:
-        if not isinstance(item, dict):
-            raise TypeError("not an object")
-        external_id = text_field(item, "shortcode")
-        title = text_field(item, "title")
-        if not external_id or not title:
-            raise ValueError("no shortcode or title")
+        item, external_id, title = job_object(item, "shortcode", "title")
         places = _places(item)
         return RawListing(
             source=self.name,

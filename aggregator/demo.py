@@ -25,6 +25,7 @@ import time
 import uuid
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
+from datetime import UTC, datetime, timedelta
 from email import policy as email_policy
 from email.parser import BytesParser
 from pathlib import Path
@@ -480,14 +481,17 @@ async def _run(resolved_settings: Settings, env: Mapping[str, str], out_dir: Pat
                 spec = parse_alert(data, allow_private=True)
                 if spec.webhook:
                     await check_webhook(spec.webhook, allow_private=True)
+                # The digest subscriber signed up two days ago, so a slot has passed and today's digest
+                # is due (a digest alert saved now waits for its first slot).
+                saved_at = datetime.now(UTC) - timedelta(days=2) if spec.frequency != "instant" else None
                 async with rt.pool.acquire() as conn:
-                    _, secret = await store_alerts.create(conn, spec, status="active")
+                    _, secret = await store_alerts.create(conn, spec, status="active", saved_at=saved_at)
                 receiver.secret = secret or receiver.secret
             scheduler = Scheduler(rt)
             await scheduler.sync_sources()
             names = await scheduler.enqueue_due()
             await _drain(rt)
-            # The sweep the scheduler runs every minute: a new daily alert's first digest is due at once.
+            # The sweep the scheduler runs every minute: it opens the digest whose slot has passed.
             await rt.enqueue(worker_jobs.SWEEP)
             await _drain(rt)
             sources = await _source_lines(rt, names)

@@ -9,6 +9,7 @@ anchor keys from it. Doing this once per alert is what lets matching skip most a
 from __future__ import annotations
 
 import json
+from datetime import datetime
 
 import asyncpg
 
@@ -40,9 +41,9 @@ _INSERT = """
 INSERT INTO alerts (subscriber_id, email, webhook_url, webhook_secret, query, query_ts, terms, keys, filters,
                     remote, countries, regions, seniority, employment_types, sources, skills_any, skills_all,
                     exclude_companies, min_salary_usd, include_unknown_salary, max_age_days, frequency,
-                    send_hour, timezone, status)
+                    send_hour, timezone, status, created_at)
 VALUES ($1, $2, $3, $4, $5, CASE WHEN $5 = '' THEN NULL ELSE websearch_to_tsquery('english', $5) END, $6, $7,
-        $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22, $23, $24)
+        $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22, $23, $24, coalesce($25, now()))
 RETURNING id
 """
 
@@ -80,11 +81,14 @@ async def _index(conn: asyncpg.Connection, query: str, *, remote: list[str], sen
     return (sorted(terms) if terms is not None else None), keys
 
 
-async def create(conn: asyncpg.Connection, spec: AlertSpec, *, status: str = "active") -> tuple[int, str | None]:
+async def create(conn: asyncpg.Connection, spec: AlertSpec, *, status: str = "active",
+                 saved_at: datetime | None = None) -> tuple[int, str | None]:
     """Save an alert; returns its id and, for a webhook, the signing secret (shown once).
 
     An email alert links to the subscriber with that address (created if new; confirmed when the
-    alert is created active, as the operator's are).
+    alert is created active, as the operator's are). `saved_at` dates the alert earlier than now
+    (the demo's digest subscriber signed up the day before, so today's digest is due); a digest's
+    first slot is the first after it.
     """
     secret = new_webhook_secret() if spec.webhook else None
     salary = spec.min_salary
@@ -100,7 +104,7 @@ async def create(conn: asyncpg.Connection, spec: AlertSpec, *, status: str = "ac
             spec.remote, spec.countries, spec.regions, spec.seniority, spec.employment_types, spec.sources,
             spec.skills_any, spec.skills_all, spec.exclude_companies,
             salary.usd_per_year if salary else None, salary.include_unknown if salary else True,
-            spec.max_age_days, spec.frequency, spec.send_hour, spec.timezone, status)
+            spec.max_age_days, spec.frequency, spec.send_hour, spec.timezone, status, saved_at)
     return int(alert_id), secret
 
 

@@ -138,9 +138,13 @@ async def due_batches(conn: asyncpg.Connection, limit: int = 500) -> list[DueBat
 
 
 async def digest_candidates(conn: asyncpg.Connection) -> list[asyncpg.Record]:
-    """Active digest alerts with deliveries waiting for a digest (the caller decides if one is due)."""
+    """Active digest alerts with deliveries waiting for a digest (the caller decides if one is due).
+
+    `since` is when the last digest went out or, before the first, when the alert was saved.
+    """
     return await conn.fetch(
-        """SELECT a.id, a.frequency, a.send_hour, a.timezone, a.last_digest_at FROM alerts a
+        """SELECT a.id, a.frequency, a.send_hour, a.timezone, coalesce(a.last_digest_at, a.created_at) AS since
+           FROM alerts a
            WHERE a.status = 'active' AND a.frequency IN ('daily', 'weekly')
              AND EXISTS (SELECT 1 FROM deliveries d WHERE d.alert_id = a.id AND d.batch_key IS NULL
                          AND d.state = 'pending')

@@ -8,6 +8,7 @@ import email
 import email.policy
 from collections.abc import AsyncIterator, Callable, Iterator
 from dataclasses import dataclass, field
+from datetime import datetime
 from email.message import EmailMessage
 from typing import Any
 
@@ -106,10 +107,12 @@ async def add_job(conn: asyncpg.Connection, **fields: Any) -> int:
 
 
 async def add_alert(conn: asyncpg.Connection, *, email_to: str | None = None, webhook: str | None = None,
-                    secret: str | None = None, frequency: str = "instant", query: str = "python") -> int:
+                    secret: str | None = None, frequency: str = "instant", query: str = "python",
+                    created_at: datetime | None = None) -> int:
     alert_id: int = await conn.fetchval(
-        "INSERT INTO alerts (email, webhook_url, webhook_secret, frequency, query, timezone, send_hour) "
-        "VALUES ($1, $2, $3, $4, $5, 'UTC', 8) RETURNING id", email_to, webhook, secret, frequency, query)
+        "INSERT INTO alerts (email, webhook_url, webhook_secret, frequency, query, timezone, send_hour, created_at) "
+        "VALUES ($1, $2, $3, $4, $5, 'UTC', 8, coalesce($6, now())) RETURNING id",
+        email_to, webhook, secret, frequency, query, created_at)
     return alert_id
 
 

@@ -74,7 +74,8 @@ async def test_digest_groups_orders_and_reuses_one_connection(
     url, sink = smtp_server
     async with connect(with_smtp(url)) as rt:
         async with rt.pool.acquire() as conn:
-            daily = await add_alert(conn, email_to="bob@example.org", frequency="daily")
+            daily = await add_alert(conn, email_to="bob@example.org", frequency="daily",
+                                    created_at=datetime(2025, 1, 5, tzinfo=UTC))
             jobs = [await add_job(conn, title=title, remote=remote, posted_at=datetime(2025, 1, day, tzinfo=UTC))
                     for title, remote, day in [("Onsite Old", "onsite", 1), ("Remote Old", "remote", 2),
                                                ("Remote New", "remote", 5), ("Hybrid One", "hybrid", 3)]]

@@ -161,7 +161,8 @@ async def test_digest_webhook_lists_jobs(runtime: Runtime, http_server: Server) 
     app = receiver(secret)
     url = await http_server(app) + "/hook"
     async with runtime.pool.acquire() as conn:
-        alert = await add_alert(conn, webhook=url, secret=secret, frequency="weekly")
+        alert = await add_alert(conn, webhook=url, secret=secret, frequency="weekly",
+                                created_at=datetime(2025, 1, 1, tzinfo=UTC))
         for n in range(3):
             await add_delivery(conn, alert, await add_job(conn, title=f"Weekly {n}"), url)
     notifier = Notifier(runtime, FAST)
@@ -171,6 +172,25 @@ async def test_digest_webhook_lists_jobs(runtime: Runtime, http_server: Server) 
     [(msg_id, payload)] = app[SEEN]
     assert payload["type"] == "jobs.digest" and len(payload["data"]["jobs"]) == 3
     assert msg_id.endswith("g20250106T0800")
+
+
+async def test_first_digest_waits_for_the_first_slot_after_the_alert_was_saved(runtime: Runtime) -> None:
+    from datetime import UTC, datetime
+
+    async with runtime.pool.acquire() as conn:
+        # Saved on Tuesday 7 January 2025 at 04:41 UTC; weekly digests go out on Mondays at 08:00 UTC.
+        alert = await add_alert(conn, webhook="https://hooks.example/h", secret=generate_secret(),
+                                frequency="weekly", created_at=datetime(2025, 1, 7, 4, 41, tzinfo=UTC))
+        waiting = await add_delivery(conn, alert, await add_job(conn, title="Waits"), "https://hooks.example/h")
+    notifier = Notifier(runtime, FAST)
+    try:
+        assert await notifier.open_due_digests(datetime(2025, 1, 7, 4, 42, tzinfo=UTC)) == []
+        assert await notifier.open_due_digests(datetime(2025, 1, 13, 7, 59, tzinfo=UTC)) == []
+        assert (await delivery(runtime, waiting))["batch_key"] is None
+        assert await notifier.open_due_digests(datetime(2025, 1, 13, 8, 0, tzinfo=UTC)) == [waiting]
+        assert (await delivery(runtime, waiting))["batch_key"] == "g20250113T0800"
+    finally:
+        await notifier.aclose()
 
 
 async def test_ssrf_refused_at_send_time_and_on_redirect(make_settings: Callable[..., Any], clean_db: str,

@@ -15,12 +15,12 @@ from typing import Protocol
 
 import structlog
 
+from aggregator import digests
 from aggregator.delivery_policy import DeliveryPolicy
 from aggregator.errors import DestinationGone, PermanentDeliveryError, TransientDeliveryError
 from aggregator.runtime import Runtime
 from aggregator.store import deliveries as store
 from workers.notify.content import Alert, Batch, job_payload
-from workers.notify.digest import batch_key, current_slot, is_due
 from workers.notify.email import EmailChannel
 from workers.notify.webhook import WebhookChannel
 
@@ -142,10 +142,11 @@ class Notifier:
         async with self.rt.pool.acquire() as conn:
             for alert in await store.digest_candidates(conn):
                 args = (alert["frequency"], alert["send_hour"], alert["timezone"])
-                if not is_due(now, *args, alert["last_digest_at"]):
+                if not digests.digest_due(*args, alert["since"], now):
                     continue
-                slot = current_slot(now, *args)
-                anchor = await store.open_digest(conn, alert["id"], batch_key(slot), slot)
+                slot = digests.last_slot(*args, now)
+                assert slot is not None  # digest alerts only
+                anchor = await store.open_digest(conn, alert["id"], digests.batch_key(slot), slot)
                 if anchor is not None:
                     anchors.append(anchor)
         return anchors

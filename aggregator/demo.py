@@ -7,14 +7,18 @@ and the deliveries go to a local SMTP catcher and a webhook receiver that keep w
 files. What the run did is read back from the store and from arq's job results afterwards.
 
 With no `HIREWIRE_DATABASE_URL` / `HIREWIRE_REDIS_URL` the servers are the embedded ones, in a
-fresh temporary data directory (removed afterwards) unless `HIREWIRE_DATA_DIR` names one. The run
-refuses a database that already holds jobs or alerts: it writes sample jobs and alerts, which have
-no place next to an operator's own.
+fresh temporary data directory (removed afterwards) unless `HIREWIRE_DATA_DIR` names one. With a
+configured PostgreSQL the run happens in a database of its own on that server, dropped at the end,
+and with a configured Redis under a key prefix of its own, whose keys are deleted at the end: sample
+jobs and alerts have no place next to an operator's own, and the run can be repeated. A private
+data directory named by `HIREWIRE_DATA_DIR` keeps what the demo stored (to explore it afterwards),
+so there the run refuses a database that already holds jobs or alerts.
 """
 
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import hmac
 import json
 import os
@@ -23,7 +27,7 @@ import shutil
 import tempfile
 import time
 import uuid
-from collections.abc import Mapping
+from collections.abc import AsyncIterator, Mapping
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime, timedelta
 from email import policy as email_policy
@@ -31,14 +35,18 @@ from email.parser import BytesParser
 from pathlib import Path
 from typing import Any
 
+import asyncpg
 from aiohttp import web
 from aiosmtpd.smtp import SMTP, Envelope, Session
+from arq.connections import ArqRedis
+from arq.constants import result_key_prefix
 
 from aggregator.alerts import check_webhook, parse_alert
 from aggregator.config import Settings, default_data_dir, load_settings
 from aggregator.errors import ConfigError
 from aggregator.runtime import Runtime, connect, resolved
 from aggregator.store import alerts as store_alerts
+from aggregator.store import db
 from aggregator.store import deliveries as store_deliveries
 from aggregator.store import jobs as store_jobs
 from scrapers import sources as registry
@@ -326,6 +334,8 @@ class DemoResult:
     out_dir: Path
     #: Whether the stored jobs outlive the run (False: a temporary private database, removed).
     kept: bool
+    #: Whether the run had a database of its own on the configured server (dropped at the end).
+    own_database: bool
     sources: list[SourceLine]
     merged: list[MergedJob]
     alerts: list[AlertLine]
@@ -451,7 +461,30 @@ async def _alert_lines(rt: Runtime, catcher: MailCatcher, receiver: WebhookRecei
     return lines
 
 
-async def _run(resolved_settings: Settings, env: Mapping[str, str], out_dir: Path) -> DemoResult:
+@contextlib.asynccontextmanager
+async def _own_database(server_url: str) -> AsyncIterator[str]:
+    """A database of the demo's own on the operator's server, dropped at the end."""
+    try:
+        async with db.scratch_database(server_url, "hirewire_demo") as url:
+            yield url
+    except asyncpg.InsufficientPrivilegeError as exc:
+        raise ConfigError("HIREWIRE_DATABASE_URL",
+                          f"the demo runs in a database of its own and cannot create one on this server ({exc}); "
+                          "grant CREATEDB or unset the URL for a private server") from None
+
+
+async def _forget(redis: ArqRedis, prefix: str, queue_name: str) -> None:
+    """Delete the demo's Redis keys: its own (under `prefix`), arq's for the jobs whose ids carry the
+    prefix, and the results of the jobs its queue ran (whatever their ids)."""
+    keys = [key for pattern in (f"{prefix}:*", f"arq:*{prefix}:*")
+            async for key in redis.scan_iter(match=pattern, count=1000)]
+    keys += [result_key_prefix + str(result.job_id) for result in await redis.all_job_results()
+             if result.queue_name == queue_name and result.job_id]
+    for start in range(0, len(keys), 1000):
+        await redis.delete(*keys[start:start + 1000])
+
+
+async def _run(resolved_settings: Settings, env: Mapping[str, str], out_dir: Path, own_database: bool) -> DemoResult:
     emails_dir, webhooks_dir = out_dir / "emails", out_dir / "webhooks"
     for folder in (emails_dir, webhooks_dir):
         folder.mkdir(parents=True, exist_ok=True)
@@ -475,7 +508,13 @@ async def _run(resolved_settings: Settings, env: Mapping[str, str], out_dir: Pat
                         "HIREWIRE_REDIS_PREFIX": f"hirewire-demo-{uuid.uuid4().hex[:8]}"}
             settings = replace(load_settings(demo_env), database_url=resolved_settings.database_url,
                                redis_url=resolved_settings.redis_url, secret_key=resolved_settings.secret_key)
-        async with connect(settings, migrate=True) as rt:
+        async with contextlib.AsyncExitStack() as stack:
+            if own_database:
+                assert settings.database_url is not None
+                settings = replace(settings, database_url=await stack.enter_async_context(
+                    _own_database(settings.database_url)))
+            rt = await stack.enter_async_context(connect(settings, migrate=True))
+            stack.push_async_callback(_forget, rt.redis, settings.redis_prefix, settings.queue_name)
             await _require_empty(rt)
             for data in _alert_specs(f"{hooks_url}/hooks/hirewire"):
                 spec = parse_alert(data, allow_private=True)
@@ -504,7 +543,8 @@ async def _run(resolved_settings: Settings, env: Mapping[str, str], out_dir: Pat
         await feeds_runner.cleanup()
         smtp.close()
         await smtp.wait_closed()
-    return DemoResult(feeds_url=feeds_url, out_dir=out_dir, kept=True, sources=sources, merged=merged,
+    return DemoResult(feeds_url=feeds_url, out_dir=out_dir, kept=not own_database, own_database=own_database,
+                      sources=sources, merged=merged,
                       alerts=alerts, emails=catcher.saved, webhooks=receiver.saved, totals=totals)
 
 
@@ -520,9 +560,10 @@ def run_demo(out_dir: Path, env: Mapping[str, str] | None = None) -> DemoResult:
         environment["HIREWIRE_DATA_DIR"] = str(temporary)
     try:
         settings = load_settings(environment)
+        own_database = bool(settings.database_url)
         with resolved(settings) as current:
-            result = asyncio.run(_run(current, environment, out_dir.resolve()))
-        result.kept = temporary is None
+            result = asyncio.run(_run(current, environment, out_dir.resolve(), own_database))
+        result.kept = temporary is None and not own_database
         result.seconds = time.monotonic() - started
         return result
     finally:

@@ -7,13 +7,11 @@ embedded pgserver. A fresh database is created for the run and dropped afterward
 from __future__ import annotations
 
 import contextlib
+import os
 import socket
 import tempfile
-import uuid
 from collections.abc import AsyncIterator
 from pathlib import Path
-
-import asyncpg
 
 from aggregator.embedded import EmbeddedServers
 from aggregator.store import db
@@ -25,18 +23,9 @@ def _port_open(port: int) -> bool:
     return False
 
 
-def _with_database(url: str, name: str) -> str:
-    if "?" in url:
-        head, query = url.split("?", 1)
-        return f"{head.rsplit('/', 1)[0]}/{name}?{query}"
-    return f"{url.rsplit('/', 1)[0]}/{name}"
-
-
 @contextlib.asynccontextmanager
 async def scratch_database(migrate: bool = True) -> AsyncIterator[str]:
     """A URL of a new, empty (optionally migrated) database, dropped on exit."""
-    import os
-
     embedded: EmbeddedServers | None = None
     admin_url = os.environ.get("HIREWIRE_DATABASE_URL")
     tmp = None
@@ -47,19 +36,10 @@ async def scratch_database(migrate: bool = True) -> AsyncIterator[str]:
             tmp = tempfile.TemporaryDirectory(prefix="hirewire-bench-")
             embedded = EmbeddedServers(Path(tmp.name))
             admin_url = embedded.start_postgres()
-    name = f"hirewire_bench_{uuid.uuid4().hex[:8]}"
-    admin = await asyncpg.connect(admin_url)
     try:
-        await admin.execute(f'CREATE DATABASE "{name}"')
-        url = _with_database(admin_url, name)
-        if migrate:
-            conn = await asyncpg.connect(url)
-            await db.migrate(conn)
-            await conn.close()
-        yield url
+        async with db.scratch_database(admin_url, "hirewire_bench", with_schema=migrate) as url:
+            yield url
     finally:
-        await admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-        await admin.close()
         if embedded is not None:
             embedded.stop()
         if tmp is not None:

@@ -18,13 +18,9 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import os
 import random
-import tempfile
 import time
-import uuid
 from datetime import UTC, datetime, timedelta
-from pathlib import Path
 from typing import Any
 
 import asyncpg
@@ -35,7 +31,8 @@ from aggregator.model import Listing, Location
 from aggregator.normalise.currency import to_usd
 from aggregator.regions import regions_of
 from aggregator.store import alerts as store_alerts
-from aggregator.store import db, postings
+from aggregator.store import postings
+from bench._servers import scratch_database
 
 # -- jobs: realistic Python-backend listings --------------------------------------------------------
 
@@ -382,33 +379,10 @@ async def naive_baseline(conn: asyncpg.Connection, alert_ids: list[int], job_ids
 # -- driving --------------------------------------------------------------------------------------
 
 
-async def admin_url(stack: list[Any]) -> str:
-    url = os.environ.get("HIREWIRE_DATABASE_URL")
-    if url:
-        return url
-    try:
-        conn = await asyncpg.connect("postgresql://postgres@127.0.0.1:5432/postgres", timeout=3)
-        await conn.close()
-        return "postgresql://postgres@127.0.0.1:5432/postgres"
-    except (OSError, asyncpg.PostgresError, TimeoutError):
-        from aggregator.embedded import EmbeddedServers
-
-        servers = EmbeddedServers(Path(tempfile.mkdtemp(prefix="hirewire-bench-")))
-        stack.append(servers)
-        return servers.start_postgres()
-
-
 async def run(args: argparse.Namespace) -> None:
-    stack: list[Any] = []
-    admin_dsn = await admin_url(stack)
-    name = f"hirewire_bench_{uuid.uuid4().hex[:8]}"
-    admin = await asyncpg.connect(admin_dsn)
-    await admin.execute(f'CREATE DATABASE "{name}"')
-    url = admin_dsn.rsplit("/", 1)[0] + f"/{name}"
-    try:
+    async with scratch_database() as url:
         conn = await asyncpg.connect(url)
         await conn.set_type_codec("jsonb", encoder=lambda v: v, decoder=lambda v: v, schema="pg_catalog")
-        await db.migrate(conn)
         # The jobs of the days before, already matched: what the token shares of anchor keys are
         # measured on, as the daily re-keying does in production. Then the batch of new jobs.
         history = random.Random(args.seed + 1)
@@ -474,11 +448,6 @@ async def run(args: argparse.Namespace) -> None:
             await reset(conn, job_ids)
             print(await match.explain(conn, job_ids))
         await conn.close()
-    finally:
-        await admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-        await admin.close()
-        for servers in stack:
-            servers.stop()
 
 
 async def write_limit(conn: asyncpg.Connection) -> None:

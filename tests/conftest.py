@@ -74,31 +74,11 @@ async def server_urls(embedded_dir: Path) -> AsyncIterator[tuple[str, str]]:
         embedded.stop()
 
 
-def _with_database(url: str, name: str) -> str:
-    if "?" in url:
-        base, query = url.split("?", 1)
-        return f"{base.rsplit('/', 1)[0]}/{name}?{query}"
-    return f"{url.rsplit('/', 1)[0]}/{name}"
-
-
 @pytest.fixture(scope="session")
 async def database_url(server_urls: tuple[str, str]) -> AsyncIterator[str]:
     """A fresh database for this run, with hirewire's schema; dropped at the end."""
-    admin_url = server_urls[0]
-    name = f"hirewire_test_{uuid.uuid4().hex[:10]}"
-    admin = await asyncpg.connect(admin_url)
-    try:
-        await admin.execute(f'CREATE DATABASE "{name}"')
-        url = _with_database(admin_url, name)
-        conn = await asyncpg.connect(url)
-        try:
-            await db.migrate(conn)
-        finally:
-            await conn.close()
+    async with db.scratch_database(server_urls[0], "hirewire_test") as url:
         yield url
-        await admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-    finally:
-        await admin.close()
 
 
 @pytest.fixture(scope="session")

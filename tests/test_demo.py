@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import email
 import json
 import os
@@ -13,7 +14,9 @@ from collections.abc import Callable
 from email import policy
 from pathlib import Path
 
+import asyncpg
 import pytest
+from arq.connections import ArqRedis
 from standardwebhooks import Webhook
 
 from scrapers import sources as registry
@@ -44,6 +47,8 @@ def _check_summary(stdout: str) -> None:
     assert int(sources["total"][5]) >= 1, "at least one posting merged into a job from another board"
     # The Jobicy feed is also read as plain RSS: its Python jobs are merged, not stored twice.
     assert "Senior Backend Engineer (Python) (Orbital Pay): jobicy + rss" in stdout
+    # The same ad on a board's Atom feed and on We Work Remotely is one job, sent once.
+    assert "Senior Python Backend Engineer (Django) (Brightwave Analytics): rss + weworkremotely" in stdout
     alerts = _rows(stdout, {"1", "2", "3"})
     sent = {(row[1], row[2]): int(row[-4]) for row in alerts.values()}  # …, matched, sent, failed, messages, to
     assert sent[("email", "instant")] >= 1 and sent[("webhook", "instant")] >= 1, stdout
@@ -85,10 +90,28 @@ def test_demo_on_this_runs_servers(clean_db: str, cli_env: Callable[..., dict[st
     assert str(Path("out") / "emails") in result.stdout or str(out / "emails") in result.stdout
     _check_files(out)
 
-    # The demo writes sample jobs and alerts: it refuses a database that already holds some.
-    again = _demo(cli_env(), tmp_path / "again")
-    assert again.returncode == 2
-    assert again.stderr.strip().splitlines()[-1].startswith("hirewire: HIREWIRE_DATABASE_URL: the database already")
+    assert "dropped at the end (your database is untouched)" in result.stdout
+    # It ran in a database of its own, dropped, and under Redis keys of its own, deleted: the
+    # configured database holds nothing of it, so an operator's data is never mixed with samples
+    # and the demo can be run again.
+    assert asyncio.run(_leftovers(clean_db, cli_env()["HIREWIRE_REDIS_URL"])) == {
+        "jobs": 0, "postings": 0, "alerts": 0, "sources": 0, "demo databases": 0, "demo keys": 0}
+
+
+async def _leftovers(database_url: str, redis_url: str) -> dict[str, int]:
+    conn = await asyncpg.connect(database_url)
+    redis = ArqRedis.from_url(redis_url)
+    try:
+        counts = {table: await conn.fetchval(f"SELECT count(*) FROM {table}")
+                  for table in ("jobs", "postings", "alerts", "sources")}
+        counts["demo databases"] = await conn.fetchval(
+            "SELECT count(*) FROM pg_database WHERE datname LIKE 'hirewire_demo_%'")
+        counts["demo keys"] = len([key async for key in redis.scan_iter(match="*hirewire-demo-*")]) + len(
+            [r for r in await redis.all_job_results() if r.queue_name.startswith("hirewire-demo-")])
+        return counts
+    finally:
+        await conn.close()
+        await redis.aclose()
 
 
 @pytest.mark.slow

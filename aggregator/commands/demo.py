@@ -90,7 +90,10 @@ def summary(result: DemoResult) -> str:
         mark = "signature valid" if hook.verified else "SIGNATURE INVALID"
         out.append(f"   {_relative(hook.path)}  — {hook.type}: {hook.title} ({mark})")
     out.append("   (each .html has its raw message beside it as .eml, with every header)")
-    if result.kept:
+    if result.own_database:
+        out.append("\nThe run had a database of its own on your PostgreSQL server, dropped at the end (your "
+                   "database is untouched); unset HIREWIRE_DATABASE_URL and set HIREWIRE_DATA_DIR to keep one.")
+    elif result.kept:
         out.append("\nThe jobs and alerts stay in the database: try `hirewire jobs search django` or "
                    "`hirewire alerts list`.")
     else:

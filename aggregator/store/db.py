@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
 import re
+import uuid
+from collections.abc import AsyncIterator
 from importlib import resources
 from pathlib import Path
 
@@ -33,6 +36,40 @@ async def create_pool(settings: Settings, *, min_size: int = 1, max_size: int = 
     )
     assert pool is not None
     return pool
+
+
+def with_database(url: str, name: str) -> str:
+    """`url` naming database `name` instead (its user, host, port and query kept)."""
+    head, mark, query = url.partition("?")
+    scheme, _, rest = head.partition("://")
+    authority = rest.partition("/")[0]
+    return f"{scheme}://{authority}/{name}{mark}{query}"
+
+
+@contextlib.asynccontextmanager
+async def scratch_database(server_url: str, prefix: str, *, with_schema: bool = True) -> AsyncIterator[str]:
+    """A new database on the server of `server_url` (optionally with hirewire's schema), dropped on exit.
+
+    What runs on it (a test run, a benchmark, the demo) leaves the database the URL names untouched.
+    Needs the CREATEDB privilege; the name is `prefix` and a random suffix.
+    """
+    name = f"{prefix}_{uuid.uuid4().hex[:10]}"
+    admin = await asyncpg.connect(server_url)
+    try:
+        await admin.execute(f'CREATE DATABASE "{name}"')
+        try:
+            url = with_database(server_url, name)
+            if with_schema:
+                conn = await asyncpg.connect(url)
+                try:
+                    await migrate(conn)
+                finally:
+                    await conn.close()
+            yield url
+        finally:
+            await admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+    finally:
+        await admin.close()
 
 
 def schema_sql() -> str:

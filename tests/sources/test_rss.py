@@ -28,7 +28,7 @@ def test_atom_sample(sample: Callable[[str], bytes]) -> None:
     assert job.salary_text == "$140,000 – $170,000 per year"
     assert job.tags == ["Django", "PostgreSQL", "Remote"]
     assert job.posted_at == "2026-07-06T15:02:11Z"
-    assert job.description_html is not None and "Django &amp; DRF APIs" in job.description_html
+    assert job.description_html is not None and "Django &amp; Django REST Framework APIs" in job.description_html
 
     xhtml = by_id(page.listings, "tag:pyjobs-board.example,2026:job/2288")
     assert (xhtml.description_html or "").startswith("<p>Kestrel Pay processes")

@@ -89,22 +89,10 @@ ORDER BY 1
 
 async def test_upgrade_from_version_1_equals_a_fresh_schema(server_urls: tuple[str, str]) -> None:
     """A database made by the first release's schema, with data, upgrades to exactly today's schema."""
-    admin_url = server_urls[0]
-    names = [f"hirewire_mig_{uuid.uuid4().hex[:8]}" for _ in range(2)]
-    admin = await asyncpg.connect(admin_url)
-    try:
-        for name in names:
-            await admin.execute(f'CREATE DATABASE "{name}"')
-        base = admin_url.rsplit("/", 1)[0] if "?" not in admin_url else None
-
-        def url(name: str) -> str:
-            if base is not None:
-                return f"{base}/{name}"
-            head, query = admin_url.split("?", 1)
-            return f"{head.rsplit('/', 1)[0]}/{name}?{query}"
-
-        old = await asyncpg.connect(url(names[0]))
-        fresh = await asyncpg.connect(url(names[1]))
+    async with (db.scratch_database(server_urls[0], "hirewire_mig", with_schema=False) as old_url,
+                db.scratch_database(server_urls[0], "hirewire_mig", with_schema=False) as fresh_url):
+        old = await asyncpg.connect(old_url)
+        fresh = await asyncpg.connect(fresh_url)
         try:
             await old.execute(SCHEMA_V1.read_text())
             await old.execute("INSERT INTO jobs (fingerprint, title, source) VALUES ('f1', 'Python Engineer', 'x')")
@@ -117,7 +105,3 @@ async def test_upgrade_from_version_1_equals_a_fresh_schema(server_urls: tuple[s
         finally:
             await old.close()
             await fresh.close()
-    finally:
-        for name in names:
-            await admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-        await admin.close()

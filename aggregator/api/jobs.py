@@ -30,7 +30,8 @@ _MAX_LIMIT = 100
 _NO_CHANNEL = {"email": "search@hirewire.invalid"}
 _SUMMARY = ("id", "title", "company", "url", "apply_url", "location_raw", "locations", "remote", "employment_type",
             "seniority", "salary_min", "salary_max", "salary_currency", "salary_period", "skills", "posted_at",
-            "python_backend", "first_seen", "last_seen", "closed_at")
+            "python_backend", "first_seen", "last_seen", "closed_at", "remote_regions", "salary_annual_min",
+            "salary_annual_max")
 
 
 def _list(request: web.Request, name: str) -> list[str]:

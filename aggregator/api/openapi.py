@@ -114,7 +114,8 @@ _SCHEMAS: dict[str, Any] = {
         "remote": {"type": "string", "enum": ["remote", "hybrid", "onsite"], "nullable": True},
         "employment_type": _NSTR, "seniority": _NSTR, "salary_min": _NNUM, "salary_max": _NNUM,
         "salary_currency": _NSTR, "salary_period": _NSTR, "skills": _STRS, "posted_at": _NTIME,
-        "python_backend": {"type": "boolean"}, "first_seen": _TIME, "last_seen": _TIME, "closed_at": _NTIME}},
+        "python_backend": {"type": "boolean"}, "first_seen": _TIME, "last_seen": _TIME, "closed_at": _NTIME,
+        "remote_regions": _STRS, "salary_annual_min": _NNUM, "salary_annual_max": _NNUM}},
     "JobPage": {"type": "object", "required": ["jobs", "next_cursor"], "properties": {
         "jobs": {"type": "array", "items": _ref("Job")},
         "next_cursor": {"type": "string", "nullable": True, "description": "pass as `cursor` for the next page"}}},

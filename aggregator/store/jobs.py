@@ -32,7 +32,8 @@ class JobQuery:
 
 _COLUMNS = """j.id, j.title, j.company, j.url, j.apply_url, j.location_raw, j.locations, j.remote,
     j.employment_type, j.seniority, j.salary_min, j.salary_max, j.salary_currency, j.salary_period,
-    j.skills, j.posted_at, j.python_backend, j.first_seen, j.last_seen, j.closed_at"""
+    j.skills, j.posted_at, j.python_backend, j.first_seen, j.last_seen, j.closed_at, j.remote_regions,
+    j.salary_annual_min, j.salary_annual_max"""
 
 
 async def search(conn: asyncpg.Connection, query: JobQuery) -> list[asyncpg.Record]:

@@ -26,6 +26,11 @@ async def test_search_uses_the_alert_query_syntax(api: Api) -> None:
     assert [j["title"] for j in body["jobs"]] == ["Senior Django Engineer"]
     status, body = await get(api, "/v1/jobs", sources="remoteok")
     assert body["jobs"] == []
+    status, body = await get(api, "/v1/jobs", query="php")
+    [php] = body["jobs"]
+    # Every summary carries the remote regions and the yearly pay; add_jobs' listings are "Remote".
+    assert {"remote_regions", "salary_annual_min", "salary_annual_max"} <= set(php)
+    assert (php["remote"], php["salary_annual_min"]) == ("remote", None)
 
 
 async def test_cursor_pages_cover_everything_once(api: Api) -> None:

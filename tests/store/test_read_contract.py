@@ -3,14 +3,17 @@
 from __future__ import annotations
 
 import asyncio
+import json
 import uuid
 from pathlib import Path
 
 import asyncpg
 import pytest
 
+from aggregator.model import RawListing
+from aggregator.normalise import normalise
 from aggregator.store import db
-from aggregator.store.postings import ingest
+from aggregator.store.postings import Incoming, ingest
 from tests.store.test_ingest import item
 
 SCHEMA_V1 = Path(__file__).with_name("schema_v1.sql")
@@ -46,6 +49,24 @@ async def test_views_expose_jobs_postings_companies(clean_db: str) -> None:
         assert await conn.fetchval("SELECT count(*) FROM postings_v1") == 2
         company = await conn.fetchrow("SELECT company, jobs, open_jobs FROM companies_v1")
         assert (company["jobs"], company["open_jobs"]) == (1, 1)
+    finally:
+        await conn.close()
+
+
+async def test_views_carry_regions_annual_pay_and_each_postings_whole_listing(clean_db: str) -> None:
+    conn = await asyncpg.connect(clean_db)
+    try:
+        raw = RawListing(source="remotive", external_id="7", title="Senior Python Engineer", company="Acme",
+                         location_raw="Remote (EMEA)", remote=True, description_html="<p>Build APIs.</p>",
+                         tags=["python", "backend"], salary_min=6000, salary_max=7000, salary_currency="EUR",
+                         salary_period="month", raw={"id": 7})
+        await ingest(conn, "remotive", [Incoming(normalise(raw), raw=b"{}")])
+        job = await conn.fetchrow("SELECT remote_regions, salary_annual_min, salary_annual_max FROM jobs_v1")
+        assert dict(job) == {"remote_regions": ["EMEA"], "salary_annual_min": 72000.0, "salary_annual_max": 84000.0}
+        listing = json.loads(await conn.fetchval("SELECT listing FROM postings_v1"))
+        assert (listing["title"], listing["tags"], listing["remote_regions"]) == (
+            "Senior Python Engineer", ["python", "backend"], ["EMEA"])
+        assert listing["description_text"] == "Build APIs."
     finally:
         await conn.close()
 

@@ -230,11 +230,13 @@ CREATE OR REPLACE VIEW jobs_v1 AS
 SELECT id, title, company, url, apply_url, location_raw, locations, countries, remote, employment_type,
        seniority, salary_min, salary_max, salary_currency, salary_period, salary_annual_min,
        salary_annual_max, skills, description_text, description_html, posted_at, python_backend,
-       fingerprint, first_seen, last_seen, closed_at
+       fingerprint, first_seen, last_seen, closed_at, remote_regions
 FROM jobs;
 
+-- `listing` is the posting's whole normalised listing, as `hirewire parse` prints it (with its tags
+-- and time-zone window, which jobs do not carry). Columns are only ever added at the end of a view.
 CREATE OR REPLACE VIEW postings_v1 AS
-SELECT id, job_id, source, external_id, listing ->> 'url' AS url, first_seen, last_seen, closed_at
+SELECT id, job_id, source, external_id, listing ->> 'url' AS url, first_seen, last_seen, closed_at, listing
 FROM postings;
 
 CREATE OR REPLACE VIEW companies_v1 AS

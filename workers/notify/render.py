@@ -15,6 +15,7 @@ import nh3
 from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
 from markupsafe import Markup
 
+from aggregator.display import salary_text
 from workers.notify.content import Batch
 
 __all__ = ["Rendered", "header_text", "render", "safe_url"]
@@ -23,7 +24,6 @@ _CONTROL = re.compile(r"[\x00-\x1f\x7f\u2028\u2029\u0085]+")
 _TAGS = {"p", "br", "ul", "ol", "li", "strong", "em", "b", "i", "h3", "h4", "a", "code", "pre"}
 _REMOTE_ORDER = {"remote": 0, "hybrid": 1, "onsite": 2}
 _REMOTE_LABEL = {"remote": "Remote", "hybrid": "Hybrid", "onsite": "On-site"}
-_PERIOD = {"year": "yr", "month": "mo", "week": "wk", "day": "day", "hour": "hr"}
 #: Descriptions longer than this are shown as a text excerpt, not HTML.
 _MAX_HTML = 20_000
 
@@ -49,15 +49,6 @@ def safe_url(value: str | None) -> str | None:
     return value.strip() if lowered.startswith(("https://", "http://")) else None
 
 
-def _salary(job: dict[str, Any]) -> str | None:
-    low, high, cur = job.get("salary_min"), job.get("salary_max"), job.get("salary_currency") or ""
-    if low is None and high is None:
-        return None
-    figures = "–".join(f"{v:,.0f}" for v in (low, high) if v is not None)
-    period = _PERIOD.get(job.get("salary_period") or "", "")
-    return f"{cur} {figures}".strip() + (f"/{period}" if period else "")
-
-
 def _excerpt(text: str | None, limit: int) -> str:
     words = " ".join((text or "").split())
     return words if len(words) <= limit else words[:limit].rsplit(" ", 1)[0] + " …"
@@ -76,7 +67,8 @@ def _view(job: dict[str, Any], *, full: bool) -> dict[str, Any]:
         "url": safe_url(job.get("apply_url")) or safe_url(job.get("url")),
         "location": header_text(job.get("location_raw"), 200) or None,
         "remote": _REMOTE_LABEL.get(job.get("remote") or ""),
-        "salary": _salary(job),
+        "salary": salary_text(job.get("salary_min"), job.get("salary_max"), job.get("salary_currency"),
+                              job.get("salary_period")),
         "seniority": job.get("seniority"),
         "skills": [header_text(s, 40) for s in (job.get("skills") or [])][:12],
         "posted": (job.get("posted_at") or "")[:10] or None,

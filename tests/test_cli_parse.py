@@ -7,6 +7,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 from tests.conftest import ROOT
 
 SAMPLES = ROOT / "aggregator" / "samples"
@@ -53,3 +55,27 @@ def test_missing_file_and_unknown_source() -> None:
     assert missing.returncode == 1 and "No such file" in missing.stderr
     unknown = hirewire("parse", "monster", str(SAMPLES / "remotive.json"))
     assert unknown.returncode == 1 and "unknown source 'monster'" in unknown.stderr
+
+
+@pytest.mark.parametrize(("source", "sample", "reason"), [
+    ("greenhouse", "remotive.json",
+     "greenhouse: not this source's payload: none of its 5 jobs has 'absolute_url' or 'content'"),
+    ("remotive", "greenhouse.json",
+     "remotive: not this source's payload: none of its 4 jobs has 'company_name' and 'url'"),
+    ("jobicy", "remotive.json", "jobicy: not this source's payload: none of its 5 jobs has 'jobTitle'"),
+    ("jsonld", "remotive.json", "jsonld: a JSON document, not an HTML page"),
+    ("weworkremotely", "jsonld_job.html", "weworkremotely: an HTML page, not a feed"),
+])
+def test_another_sources_payload_is_one_line_and_exit_1(source: str, sample: str, reason: str) -> None:
+    path = SAMPLES / sample
+    result = hirewire("parse", source, str(path))
+    assert result.returncode == 1
+    assert result.stdout == ""
+    assert result.stderr == f"hirewire: {path}: {reason}\n"
+
+
+def test_an_empty_payload_of_the_source_is_no_listings_and_exit_0(tmp_path: Path) -> None:
+    empty = tmp_path / "greenhouse-empty.json"
+    empty.write_text('{"jobs": [], "meta": {"total": 0}}')
+    result = hirewire("parse", "greenhouse", str(empty))
+    assert (result.returncode, result.stdout, result.stderr) == (0, "", "")

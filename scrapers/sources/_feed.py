@@ -149,6 +149,8 @@ def parse_feed(payload: bytes, source: str, *, base_url: str | None = None) -> F
         elif collector.items:
             complete = False
             warnings.append(f"{source}: document cut short ({second_error}); kept the complete items")
+        elif collector.root is not None and _local(collector.root.tag).lower() == "html":
+            raise ParseError(f"{source}: an HTML page, not a feed ({error})")
         else:
             raise ParseError(f"{source}: not a well-formed XML feed ({error})")
     root = collector.root
@@ -194,6 +196,8 @@ def _prepare(payload: bytes, source: str) -> bytes:
     data = data.removeprefix(b"\xef\xbb\xbf").lstrip()
     if not data:
         raise ParseError(f"{source}: empty document")
+    if data[:1] in (b"{", b"["):  # no XML document starts so: an API's answer (or error) in JSON
+        raise ParseError(f"{source}: a JSON document, not an RSS or Atom feed")
     return _strip_doctype(data, source)
 
 
@@ -478,7 +482,15 @@ def _drop_namespaces(element: ET.Element) -> None:
 
 def feed_page(payload: bytes, source: str, base_url: str | None,
               listing: Callable[[FeedItem], RawListing | str]) -> Page:
-    """A Page of a feed adapter: `listing` turns one item into a RawListing, or says why it can't."""
+    """A Page of a feed adapter: `listing` turns one item into a RawListing, or says why it can't.
+
+    Being an RSS or Atom document is what makes a payload a feed adapter's: JSON, an HTML page (an
+    error or bot-protection page) or any other XML is a `ParseError` (`parse_feed`), and a channel
+    with no items is a valid empty feed. No feed adapter asks more of a feed than that: their items
+    share no element beyond the RSS basics (python.org's have only title, link, description and guid;
+    WWR's `<region>`, `<type>` and `<country>` come and go between formats), and feeds are served from
+    mirrors, so neither an element nor a host could tell one job feed from another reliably.
+    """
     feed = parse_feed(payload, source, base_url=base_url)
     page = Page(warnings=list(feed.warnings), complete=feed.complete)
     for item in feed.items:

@@ -11,12 +11,15 @@ import re
 from dataclasses import dataclass
 from urllib.parse import urljoin
 
-__all__ = ["Sitemap", "read_sitemap"]
+__all__ = ["PROLOG_COMMENT", "Sitemap", "read_sitemap"]
 
+#: A comment whose body cannot run past its own "-->": with a lazy `.*?` the repeated prolog group could
+#: end each comment at any later "-->", and a page opening with a few dozen comments took exponential time.
+PROLOG_COMMENT = r"<!--(?:[^-]|-(?!->))*-->"
 _ROOT = re.compile(
-    r"^\s*(?:<\?xml[^>]*\?>\s*)?(?:<!--.*?-->\s*|<\?[^>]*\?>\s*|<!DOCTYPE[^>]*>\s*)*"
+    rf"^\s*(?:<\?xml[^>]*\?>\s*)?(?:{PROLOG_COMMENT}\s*|<\?[^>]*\?>\s*|<!DOCTYPE[^>]*>\s*)*"
     r"<(?:[\w-]+:)?(urlset|sitemapindex)\b",
-    re.S | re.I,
+    re.I,
 )
 # Unprefixed <loc> only: <image:loc> and <video:loc> inside a <url> are media, not pages.
 # Neither group can run past the next "<" or "]", which keeps a broken document linear.

@@ -15,7 +15,7 @@ import html
 from typing import Any, ClassVar
 
 from aggregator.model import RawListing
-from scrapers.sources._json import collect, job_object, load_json, reread, text_field
+from scrapers.sources._json import Signature, collect, job_object, load_json, reread, text_field
 from scrapers.sources._values import http_url, positive, strings
 from scrapers.sources.base import Defaults, Page, ParseContext
 
@@ -31,6 +31,10 @@ _LEVEL_WORDS = (
     "leitung",
 )
 
+#: What makes a `{"data": [...]}` document Arbeitnow's: jobs identified by `slug`, with the mixed
+#: `job_types` list that only Arbeitnow sends.
+SIGNATURE: Signature = (("slug", "job_types"),)
+
 
 class Arbeitnow:
     name: ClassVar[str] = "arbeitnow"
@@ -45,7 +49,7 @@ class Arbeitnow:
 
     def parse(self, payload: bytes, ctx: ParseContext) -> Page:
         document = load_json(payload, self.name)
-        page = collect(document, self.name, self._listing, key="data")
+        page = collect(document, self.name, self._listing, signature=SIGNATURE, key="data")
         links = document.get("links")
         following = http_url(links.get("next")) if isinstance(links, dict) else None
         # An empty page with a next link would walk the whole archive for nothing.

@@ -11,11 +11,15 @@ from typing import Any, ClassVar
 
 from aggregator.model import RawListing
 from scrapers.sources._boards import board_company, board_in_url, number, obj, objects, texts, workplace
-from scrapers.sources._json import job_object, jobs_page, reread, text_field
+from scrapers.sources._json import Signature, job_object, jobs_page, reread, text_field
 from scrapers.sources.base import Defaults, Page, ParseContext
 
 #: Ashby's compensation intervals ("1 YEAR"); anything else is not a periodic wage.
 _INTERVALS = {"1 YEAR": "year", "1 MONTH": "month", "1 WEEK": "week", "1 DAY": "day", "1 HOUR": "hour"}
+
+#: What tells an Ashby job from the other `{"jobs": [...]}` APIs': its page on the board (the listing's
+#: URL, and the board's name when the payload is read without one), in both the 2025 and 2026 shapes.
+SIGNATURE: Signature = (("jobUrl",),)
 
 Pay = tuple[float | None, float | None, str | None, str | None]
 
@@ -34,7 +38,7 @@ class Ashby:
     def parse(self, payload: bytes, ctx: ParseContext) -> Page:
         # A job taken off the board (isListed false) holds no listing: skipped without a warning.
         return jobs_page(payload, self.name, lambda item: None if isinstance(item, dict) and
-                         item.get("isListed") is False else self._listing(item, ctx.board))
+                         item.get("isListed") is False else self._listing(item, ctx.board), signature=SIGNATURE)
 
     def parse_item(self, raw: Any, ctx: ParseContext) -> RawListing | None:
         """Re-read one stored job; one since unlisted on the board holds no listing, as in `parse`."""

@@ -13,7 +13,7 @@ from typing import Any, ClassVar
 
 from aggregator.model import RawListing
 from scrapers.sources._boards import board_company, names, obj, objects, workplace
-from scrapers.sources._json import job_object, jobs_page, reread, text_field
+from scrapers.sources._json import Signature, job_object, jobs_page, reread, text_field
 from scrapers.sources.base import Defaults, Page, ParseContext
 
 # The pay-transparency widget: an optional title div ("Annual Salary Range") then the range as
@@ -29,6 +29,10 @@ _SPAN = re.compile(r"<span(?P<attrs>[^>]*)>(?P<text>.*?)</span>", re.S | re.I)
 _TAG = re.compile(r"<[^>]+>")
 _METADATA_REMOTE = re.compile(r"location type|workplace|remote", re.I)
 _METADATA_KIND = re.compile(r"employment type|job type|commitment", re.I)
+#: What tells a Greenhouse job from the other `{"jobs": [...]}` APIs': its hosted page (`absolute_url`,
+#: which every job of the Job Board API carries) or its entity-escaped `content` (with `content=true`);
+#: no other source names either so.
+SIGNATURE: Signature = (("absolute_url",), ("content",))
 
 
 class Greenhouse:
@@ -43,7 +47,7 @@ class Greenhouse:
     )
 
     def parse(self, payload: bytes, ctx: ParseContext) -> Page:
-        return jobs_page(payload, self.name, lambda item: self._listing(item, ctx))
+        return jobs_page(payload, self.name, lambda item: self._listing(item, ctx), signature=SIGNATURE)
 
     def parse_item(self, raw: Any, ctx: ParseContext) -> RawListing | None:
         """Re-read one stored job object; `ctx.board` names the company when the job does not."""

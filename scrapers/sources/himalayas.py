@@ -17,12 +17,15 @@ from typing import Any, ClassVar
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 from aggregator.model import RawListing
-from scrapers.sources._json import collect, load_json, reread, text_field
+from scrapers.sources._json import Signature, collect, load_json, reread, text_field
 from scrapers.sources._values import http_url, number, positive, strings
 from scrapers.sources.base import Defaults, Page, ParseContext
 
 #: The API's documented maximum page size, used when neither payload nor URL says.
 PAGE_SIZE = 20
+#: What tells a Himalayas job from the other `{"jobs": [...]}` APIs': its `guid`, the listing page on
+#: Himalayas that is both its id and its URL.
+SIGNATURE: Signature = (("guid",),)
 
 
 class Himalayas:
@@ -38,7 +41,7 @@ class Himalayas:
 
     def parse(self, payload: bytes, ctx: ParseContext) -> Page:
         document = load_json(payload, self.name)
-        page = collect(document, self.name, self._listing)
+        page = collect(document, self.name, self._listing, signature=SIGNATURE)
         following = self._next_page(document, len(document["jobs"]), ctx.url or self.defaults.url)
         if following:
             page.follow.append(following)

@@ -5,6 +5,10 @@ A run reads the `whoishiring` story search, follows the newest "Who is hiring?" 
 (`search_by_date?tags=comment,story_N`) is read too, for mirrors and back-fills; there only
 comments whose parent is the story are postings, since replies (and job seekers answering a
 post) share the story tag.
+
+A payload is told to be HN's by its shape: a search result is an object with a `hits` list whose hits
+carry Algolia's `objectID` (an empty list is a search past its last page); a thread is an item object
+with an `id` and a `children` list. Anything else, another API's JSON included, is a `ParseError`.
 """
 
 from __future__ import annotations
@@ -17,7 +21,7 @@ from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 from aggregator.errors import ParseError
 from aggregator.model import RawListing
 from scrapers.sources._hn_headline import parse_headline
-from scrapers.sources._json import load_json, text_field
+from scrapers.sources._json import Signature, check_signature, load_json, text_field
 from scrapers.sources.base import Defaults, Page, ParseContext
 
 _DEFAULT_BASE = "https://hn.algolia.com"
@@ -30,6 +34,8 @@ _REMOVED = {"[deleted]", "[dead]", "[flagged]", "[removed]"}
 _ANCHOR = re.compile(r"<a\s[^>]*?href=\"([^\"]*)\"[^>]*>(?:[^<]|<(?!/?a\b))*</a>", re.I)
 _TAG = re.compile(r"<[^>]+>")
 _FIRST_BREAK = re.compile(r"<p>|<br\s*/?>|\n", re.I)
+#: What every Algolia hit carries, story or comment.
+HIT_SIGNATURE: Signature = (("objectID",),)
 
 
 class HackerNews:
@@ -47,7 +53,7 @@ class HackerNews:
         document = load_json(payload, self.name)
         if not isinstance(document, dict):
             raise ParseError("hn: expected an Algolia search result or an items/{id} thread object")
-        if isinstance(document.get("children"), list) and "hits" not in document:
+        if isinstance(document.get("children"), list) and "hits" not in document and "id" in document:
             if document.get("type", "story") != "story":
                 # A comment's item: its children are replies, never postings.
                 return Page(warnings=[f"hn: item {document.get('id')} is a {document.get('type')}, not a story"])
@@ -57,6 +63,7 @@ class HackerNews:
             raise ParseError("hn: expected an Algolia search result or an items/{id} thread object")
         if not hits:
             return Page()  # past the last page of a search
+        check_signature(hits, self.name, HIT_SIGNATURE, "hits")
         if any(_is_comment(hit) for hit in hits):
             return self._comment_search(document, hits, ctx)
         return self._story_search(hits, ctx)

@@ -8,6 +8,11 @@ When the API is unavailable an operator can point the source at the RSS feed
 (`https://jobicy.com/?feed=job_feed&job_categories=dev&search_keywords=python`): `parse` tells the
 two apart by the payload's first byte and reads RSS with the shared feed reader.
 
+An API payload is recognised by its jobs' `jobTitle` (`_json.check_signature`): another API's `{"jobs":
+[...]}` is a `ParseError`, not a page of skipped items. Any RSS or Atom feed is read as the fallback,
+as the feed adapters read any feed (see `_feed.feed_page`); a JSON or HTML payload that is neither is
+a `ParseError`.
+
 Two API generations are read: the 2024 one (`annualSalaryMin/Max`, `salaryCurrency`, pubDate
 "YYYY-MM-DD HH:MM:SS" in UTC without a zone) and the 2026 one (`salaryMin/Max`, `salaryCurrency`,
 `salaryPeriod`, ISO 8601 pubDate with offset).
@@ -21,7 +26,7 @@ from typing import Any, ClassVar
 from aggregator.errors import ParseError
 from aggregator.model import RawListing
 from scrapers.sources._feed import FeedItem, parse_feed
-from scrapers.sources._json import job_object, load_json, reread, text_field
+from scrapers.sources._json import Signature, check_signature, job_object, load_json, reread, text_field
 from scrapers.sources._values import http_url, positive, strings
 from scrapers.sources.base import Defaults, Page, ParseContext
 
@@ -31,6 +36,9 @@ _GEO_SEPARATOR = re.compile(r"\s*,\s*")
 _RSS_COMPANY = ("company", "hiringOrganization", "company_name")
 _RSS_LOCATION = ("location", "jobLocation", "job_location", "region")
 _RSS_JOB_TYPE = ("job_type", "jobType", "type")
+#: What tells an API job from the other `{"jobs": [...]}` APIs': Jobicy's own name for the title (theirs
+#: say `title`), in both API generations. The RSS fallback is told by being a feed (see `parse`).
+SIGNATURE: Signature = (("jobTitle",),)
 
 
 class Jobicy:
@@ -50,6 +58,7 @@ class Jobicy:
         document = load_json(payload, self.name)
         if not isinstance(document, dict) or not isinstance(document.get("jobs"), list):
             raise ParseError("jobicy: expected an object with a 'jobs' list")
+        check_signature(document["jobs"], self.name, SIGNATURE)
         page = Page()
         for index, item in enumerate(document["jobs"]):
             try:

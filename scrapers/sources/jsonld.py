@@ -4,6 +4,16 @@ Point `url` at a job page or a sitemap (the default is a placeholder: this sourc
 pages the operator configures). A sitemap yields the pages to fetch; a page yields one listing per
 JobPosting it embeds. These are pages written for people, so robots.txt is obeyed and the rate is
 low.
+
+What counts as this source's payload: a sitemap, or an HTML page embedding at least one JobPosting
+(a posting too broken to read, e.g. without a title, still counts: it is skipped with a warning).
+A JSON document is not a page (`ParseError`). A page with no JobPosting at all is a `ParseError`
+when it is a page the operator listed (or `hirewire parse` was given): a page meant to hold a posting
+that holds none is a bot-protection or error page served with status 200, a moved page or a posting
+taken down, and reading it as "no listings" would close its posting on the strength of a block page
+and say nothing; as an error it shows in the source's state and closes nothing. A page reached from a
+sitemap is different: sitemaps also list pages that are not postings (the careers index, a team
+page), so there it is only a warning and the rest of the sitemap is read on.
 """
 
 from __future__ import annotations
@@ -24,13 +34,16 @@ from scrapers.sources._jobposting import (
     read_where,
 )
 from scrapers.sources._ldjson import decode_lenient, json_ld_blocks, nodes_of_type
-from scrapers.sources._sitemap import read_sitemap
+from scrapers.sources._sitemap import PROLOG_COMMENT, read_sitemap
 from scrapers.sources.base import Defaults, Page, ParseContext
 
 #: "2025-06-10 08:35:07 UTC", as WWR states datePosted: ISO 8601 but for the space and the zone name.
 _SPACED_UTC = re.compile(r"^(\d{4}-\d{2}-\d{2}) (\d{2}:\d{2}(?::\d{2})?) UTC$")
 #: Pages followed from one sitemap: enough for a company's openings, not a whole site's archive.
 MAX_SITEMAP_URLS = 200
+#: The root of an RSS or Atom feed, after the prolog: named in the reason a feed is refused.
+_FEED_ROOT = re.compile(
+    rf"^\s*(?:<\?xml[^>]*\?>\s*)?(?:{PROLOG_COMMENT}\s*|<\?[^>]*\?>\s*)*<(?:[\w-]+:)?(?:rss|feed|RDF)\b")
 
 
 class JsonLd:
@@ -54,11 +67,19 @@ class JsonLd:
             return Page(follow=capped, complete=len(capped) == len(sitemap.urls))
         page = Page()
         postings: list[dict[str, Any]] = []
-        for index, block in enumerate(json_ld_blocks(text)):
+        blocks = json_ld_blocks(text)
+        for index, block in enumerate(blocks):
             try:
                 postings.extend(nodes_of_type(decode_lenient(block), "jobposting"))
             except (ValueError, RecursionError) as exc:
                 page.warnings.append(f"jsonld: script block {index} skipped: not JSON ({exc})")
+        if not postings:
+            reason = ("jsonld: an RSS or Atom feed, not an HTML page" if _FEED_ROOT.match(text) else
+                      f"jsonld: no schema.org JobPosting in the page ({_blocks_said(len(blocks), len(page.warnings))})")
+            if ctx.page == 0:
+                raise ParseError(reason)
+            page.warnings.append(reason)  # a page listed by a sitemap: see the module docstring
+            return page
         used_ids: set[str] = set()
         single = len(postings) == 1
         for index, posting in enumerate(postings):
@@ -133,14 +154,29 @@ class JsonLd:
 
 
 def _markup_text(payload: bytes) -> str:
-    """The payload as text, or ParseError when it is not markup at all (binary, JSON, plain text)."""
+    """The payload as text, or ParseError when it is not markup at all (binary, JSON, plain text).
+
+    A JSON document is refused by its first character: JSON APIs embed HTML in their strings, so it
+    does contain "<", but no page or sitemap starts with "{" or "[".
+    """
     head = payload[:4096]
     if b"\x00" in head or head.startswith(b"\x1f\x8b"):
         raise ParseError("jsonld: not an HTML or XML document (binary data)")
     text = payload.removeprefix(b"\xef\xbb\xbf").decode("utf-8", errors="replace")
+    if text.lstrip()[:1] in ("{", "["):
+        raise ParseError("jsonld: a JSON document, not an HTML page")
     if "<" not in text or text.count("\ufffd") > len(text) // 10:
         raise ParseError("jsonld: not an HTML or XML document")
     return text
+
+
+def _blocks_said(blocks: int, broken: int) -> str:
+    """What the page's JSON-LD held instead of a posting, for the one-line reason."""
+    if not blocks:
+        return "it has no JSON-LD script"
+    if broken == blocks:
+        return f"its {blocks} JSON-LD block(s) are not JSON"
+    return f"its {blocks} JSON-LD block(s) describe other things" + (f", {broken} not JSON" if broken else "")
 
 
 def _iso_date(value: str | None) -> str | None:

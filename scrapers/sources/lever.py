@@ -16,7 +16,7 @@ from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 from aggregator.errors import ParseError
 from aggregator.model import RawListing
 from scrapers.sources._boards import board_company, board_in_url, number, obj, objects, texts, workplace
-from scrapers.sources._json import job_object, load_json, reread, text_field
+from scrapers.sources._json import Signature, check_signature, job_object, load_json, reread, text_field
 from scrapers.sources.base import Defaults, Page, ParseContext
 
 #: Lever's salaryRange.interval vocabulary; "one-time" and unknown intervals are not a wage.
@@ -30,6 +30,9 @@ _INTERVALS = {
 #: Where Lever hosts job pages; the first path segment is the board.
 _HOSTS = ("jobs.lever.co", "jobs.eu.lever.co")
 _HTML_TAG = re.compile(r"<[a-zA-Z][^>]*>")
+#: What makes a JSON array Lever's postings: the title under `text` and the hosted job page, both in the
+#: 2015 and the current format (RemoteOK also answers with an array, of jobs with neither).
+SIGNATURE: Signature = (("text", "hostedUrl"),)
 
 
 class Lever:
@@ -49,6 +52,7 @@ class Lever:
             raise ParseError(f"lever: the API answered with an error: {document.get('error')!r}")
         if not isinstance(document, list):
             raise ParseError("lever: expected a JSON array of postings")
+        check_signature(document, self.name, SIGNATURE, "postings")
         page = Page()
         for index, item in enumerate(document):
             try:

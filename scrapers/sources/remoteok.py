@@ -18,7 +18,7 @@ from typing import Any, ClassVar
 
 from aggregator.errors import ParseError
 from aggregator.model import RawListing
-from scrapers.sources._json import load_json, reread, text_field
+from scrapers.sources._json import Signature, check_signature, load_json, reread, text_field
 from scrapers.sources._values import http_url, positive, strings
 from scrapers.sources.base import Defaults, Page, ParseContext
 
@@ -36,6 +36,9 @@ _CONT = "[\u0080-\u00bf" + "".join(_CP1252_BYTES) + "]"
 _MOJIBAKE = re.compile(
     f"[\u00c2-\u00df]{_CONT}|[\u00e0-\u00ef]{_CONT}{{2}}|[\u00f0-\u00f4]{_CONT}{{3}}"
 )
+#: What makes a JSON array RemoteOK's jobs: `position`, RemoteOK's name for the title (Lever, the other
+#: array API, calls it `text`). The legal notice is not a job and does not count either way.
+SIGNATURE: Signature = (("position",),)
 
 
 def _redecode(match: re.Match[str]) -> str:
@@ -80,9 +83,11 @@ class RemoteOK:
         document = load_json(payload, self.name)
         if not isinstance(document, list):
             raise ParseError("remoteok: expected a JSON list (legal notice followed by jobs)")
+        # A list holding only the legal notice is a search with no results.
+        check_signature([item for item in document if not _is_notice(item)], self.name, SIGNATURE)
         page = Page()
         for index, item in enumerate(document):
-            if isinstance(item, dict) and "legal" in item and "id" not in item:
+            if _is_notice(item):
                 continue  # the terms notice, not a job
             try:
                 page.listings.append(self._listing(item))
@@ -92,7 +97,7 @@ class RemoteOK:
 
     def parse_item(self, raw: Any, ctx: ParseContext) -> RawListing | None:
         """Re-read one stored job object; the legal notice holds no listing."""
-        if isinstance(raw, dict) and "legal" in raw and "id" not in raw:
+        if _is_notice(raw):
             return None
         return reread(raw, self.name, self._listing)
 
@@ -129,6 +134,11 @@ class RemoteOK:
             posted_at=text_field(item, "date") or positive(item.get("epoch")),
             raw=item,
         )
+
+
+def _is_notice(item: Any) -> bool:
+    """Whether an element of the list is the legal notice (element 0 of every response), not a job."""
+    return isinstance(item, dict) and "legal" in item and "id" not in item
 
 
 SOURCE = RemoteOK()

@@ -9,9 +9,14 @@ from __future__ import annotations
 from typing import Any, ClassVar
 
 from aggregator.model import RawListing
-from scrapers.sources._json import job_object, jobs_page, reread, text_field
+from scrapers.sources._json import Signature, job_object, jobs_page, reread, text_field
 from scrapers.sources._values import http_url, strings
 from scrapers.sources.base import Defaults, Page, ParseContext
+
+#: What tells a Remotive job from the other `{"jobs": [...]}` APIs': its company as `company_name` and its
+#: page as `url`, both of which it always sends. Greenhouse's jobs have `company_name` but `absolute_url`;
+#: Workable's have `url` but no company; Jobicy's and Himalayas' say `companyName`.
+SIGNATURE: Signature = (("company_name", "url"),)
 
 
 class Remotive:
@@ -26,7 +31,7 @@ class Remotive:
     )
 
     def parse(self, payload: bytes, ctx: ParseContext) -> Page:
-        return jobs_page(payload, self.name, self._listing)
+        return jobs_page(payload, self.name, self._listing, signature=SIGNATURE)
 
     def parse_item(self, raw: Any, ctx: ParseContext) -> RawListing | None:
         """Re-read one stored job object."""

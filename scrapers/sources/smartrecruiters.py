@@ -37,7 +37,7 @@ from urllib.parse import parse_qsl, quote, urlencode, urlsplit, urlunsplit
 from aggregator.errors import ParseError
 from aggregator.model import RawListing
 from scrapers.sources._boards import board_company, obj, objects, workplace
-from scrapers.sources._json import job_object, load_json, reread, text_field
+from scrapers.sources._json import Signature, check_signature, job_object, load_json, reread, text_field
 from scrapers.sources._values import http_url
 from scrapers.sources.base import Defaults, Page, ParseContext
 
@@ -54,6 +54,9 @@ _FIELD_REMOTE = re.compile(r"workplace|work\s*model|work\s*arrangement|location\
 _FIELD_KIND = re.compile(r"employment\s*type|job\s*type|contract\s*type", re.I)
 #: A function label that says nothing about the job.
 _NO_FUNCTION = "other"
+#: What makes a `content` list SmartRecruiters' postings: a posting `id` and its title under `name` (the
+#: `company` object may be missing: the board names it then). A detail document is told by `jobAd`.
+SIGNATURE: Signature = (("id", "name"),)
 
 
 class SmartRecruiters:
@@ -91,6 +94,7 @@ class SmartRecruiters:
 
     def _list_page(self, document: dict[str, Any], ctx: ParseContext) -> Page:
         content: list[Any] = document["content"]
+        check_signature(content, self.name, SIGNATURE, "postings")
         page = Page()
         details: list[str] = []
         base = ctx.url or self._list_url(ctx, content)

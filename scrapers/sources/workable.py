@@ -24,11 +24,13 @@ from typing import Any, ClassVar, NamedTuple
 from aggregator.errors import ParseError
 from aggregator.model import RawListing
 from scrapers.sources._boards import board_company, obj, objects, texts, workplace
-from scrapers.sources._json import collect, job_object, load_json, reread, text_field
+from scrapers.sources._json import Signature, collect, job_object, load_json, reread, text_field
 from scrapers.sources.base import Defaults, Page, ParseContext
 
 #: The key under which the stored raw job keeps the account's name (not a Workable field).
 ACCOUNT_KEY = "_account_name"
+#: What tells a Workable job from the other `{"jobs": [...]}` APIs': its `shortcode`, the job's id.
+SIGNATURE: Signature = (("shortcode",),)
 _ISO2 = re.compile(r"^[A-Za-z]{2}$")
 #: The start of a tag ("<p", "</", or a "<" ending the text), as opposed to a "<" in prose ("a < b").
 _TAG_START = re.compile(r"</?(?:[A-Za-z]|$)")
@@ -61,7 +63,8 @@ class Workable:
             if error:
                 raise ParseError(f"workable: the API answered with an error: {error!r}")
         account = text_field(document, "name") if isinstance(document, dict) else None
-        return collect(document, self.name, lambda item: self._listing(_stored(item, account), ctx.board))
+        return collect(document, self.name, lambda item: self._listing(_stored(item, account), ctx.board),
+                       signature=SIGNATURE)
 
     def parse_item(self, raw: Any, ctx: ParseContext) -> RawListing | None:
         """Re-read one stored job; its `_account_name` names the company, else `ctx.board` does."""

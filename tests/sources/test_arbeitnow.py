@@ -100,7 +100,7 @@ def test_sample_normalised(sample: Callable[[str], bytes]) -> None:
 
 
 def test_last_page_and_unsafe_next_links_are_not_followed() -> None:
-    item = {"slug": "python-dev-1", "title": "Python Dev", "created_at": 1767600000}
+    item = {"slug": "python-dev-1", "title": "Python Dev", "created_at": 1767600000, "job_types": []}
     last = {"data": [item], "links": {"next": None}}
     assert parse("arbeitnow", json.dumps(last).encode()).follow == []
     odd = {"data": [item], "links": {"next": "javascript:alert(1)"}}

@@ -171,6 +171,7 @@ def test_salary_falls_back_to_summary_components_then_text() -> None:
     item = {
         "id": "j1",
         "title": "Python Developer",
+        "jobUrl": "https://jobs.ashbyhq.com/acme/j1",
         "compensation": {
             "compensationTierSummary": "$90K – $120K • Offers Equity",
             "scrapeableCompensationSalarySummary": "$90K - $120K",
@@ -192,6 +193,7 @@ def test_broken_items_are_skipped_with_warnings() -> None:
         {
             "id": "a",
             "title": "Django Engineer",
+            "jobUrl": "https://jobs.ashbyhq.com/acme/a",
             "compensation": [],
             "secondaryLocations": "Paris",
             "address": 4,

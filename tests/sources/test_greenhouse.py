@@ -126,7 +126,8 @@ def test_pay_range_block() -> None:
 
 
 def test_company_falls_back_to_board_name() -> None:
-    payload = json.dumps({"jobs": [{"id": 1, "title": "Backend Engineer", "location": None}]}).encode()
+    payload = json.dumps({"jobs": [{"id": 1, "title": "Backend Engineer", "location": None,
+                                    "absolute_url": "https://job-boards.greenhouse.io/acmerobotics/jobs/1"}]}).encode()
     job = parse("greenhouse", payload, board="acme-robotics").listings[0]
     assert job.company == "Acme Robotics"
     assert job.location_raw is None
@@ -134,7 +135,8 @@ def test_company_falls_back_to_board_name() -> None:
 
 
 def test_offices_when_location_is_missing() -> None:
-    item = {"id": 2, "title": "Python Developer", "offices": [{"name": "Berlin"}, {"name": "Remote EU"}]}
+    item = {"id": 2, "title": "Python Developer", "offices": [{"name": "Berlin"}, {"name": "Remote EU"}],
+            "absolute_url": "https://job-boards.greenhouse.io/acme/jobs/2"}
     job = parse("greenhouse", json.dumps({"jobs": [item]}).encode()).listings[0]
     assert job.location_raw == "Berlin; Remote EU"
 
@@ -150,7 +152,8 @@ def test_not_a_greenhouse_document(payload: bytes) -> None:
 
 def test_broken_items_are_skipped_with_warnings() -> None:
     jobs = [
-        {"id": 10, "title": "Django Engineer", "metadata": [{"name": "Location Type", "value": ["x"]}]},
+        {"id": 10, "title": "Django Engineer", "metadata": [{"name": "Location Type", "value": ["x"]}],
+         "absolute_url": "https://job-boards.greenhouse.io/acme/jobs/10"},
         "not an object",
         {"id": 11},
         {"id": 12, "title": "FastAPI Engineer", "location": "Paris", "metadata": "none", "departments": 3},

@@ -228,15 +228,57 @@ def test_broken_sitemap_is_read_in_linear_time(payload: bytes) -> None:
 # --- bad input -----------------------------------------------------------------------------------------
 
 
-def test_page_without_a_job_posting_is_empty() -> None:
-    page = parse("jsonld", page_with('{"@type": "Organization", "name": "Acme"}', body="<h1>About us</h1>"))
-    assert page.listings == [] and page.warnings == [] and page.follow == []
+@pytest.mark.parametrize(("payload", "reason"), [
+    (page_with('{"@type": "Organization", "name": "Acme"}', body="<h1>About us</h1>"),
+     "no schema.org JobPosting in the page (its 1 JSON-LD block(s) describe other things)"),
+    (page_with('{"@type": "JobPosting", "title": "Unclosed', '{"@type": "WebSite"}'),
+     "no schema.org JobPosting in the page (its 2 JSON-LD block(s) describe other things, 1 not JSON)"),
+    (page_with('{"@type": "JobPosting", "title": "Unclosed'),
+     "no schema.org JobPosting in the page (its 1 JSON-LD block(s) are not JSON)"),
+    (b"<!DOCTYPE html><html><body><h1>Checking your browser</h1></body></html>",
+     "no schema.org JobPosting in the page (it has no JSON-LD script)"),
+    (b'<?xml version="1.0"?>\n<!-- feed -->\n<rss version="2.0"><channel><title>Jobs</title></channel></rss>',
+     "an RSS or Atom feed, not an HTML page"),
+    (b'<feed xmlns="http://www.w3.org/2005/Atom"><title>Jobs</title></feed>', "an RSS or Atom feed, not an HTML page"),
+])
+def test_a_listed_page_without_a_job_posting_is_a_parse_error(payload: bytes, reason: str) -> None:
+    # A page the operator listed (page 0 of its scope) that holds no posting is a block page, a moved page
+    # or a posting taken down: an error the source's state shows, never an empty success.
+    with pytest.raises(ParseError) as caught:
+        parse("jsonld", payload, url=PAGE_URL)
+    assert str(caught.value) == f"jsonld: {reason}"
+
+
+def test_a_page_from_a_sitemap_without_a_job_posting_is_empty_with_a_warning() -> None:
+    # Sitemaps also list pages that are not postings: one of them must not stop the rest of the run.
+    payload = page_with('{"@type": "Organization", "name": "Acme"}', body="<h1>About us</h1>")
+    page = parse("jsonld", payload, url="https://careers.example.org/about", page=1)
+    assert page.listings == [] and page.follow == []
+    assert page.warnings == [
+        "jsonld: no schema.org JobPosting in the page (its 1 JSON-LD block(s) describe other things)"]
+
+
+def test_a_page_whose_only_posting_is_broken_is_a_page_with_a_warning() -> None:
+    # The posting is there but unreadable: that item is skipped, the page itself is this source's.
+    page = parse("jsonld", page_with('{"@type": "JobPosting", "description": "<p>No title</p>"}'), url=PAGE_URL)
+    assert page.listings == []
+    assert page.warnings == ["jsonld: JobPosting 0 skipped: no title"]
+
+
+@pytest.mark.timeout(5)
+def test_many_leading_comments_are_read_in_linear_time() -> None:
+    # The prolog's comments once took exponential time: each lazy comment could end at any later "-->".
+    assert parse("jsonld", b"<!--a-->" * 5000 + b"<urlset><url><loc>https://a.example/1</loc></url></urlset>"
+                 ).follow == ["https://a.example/1"]
+    with pytest.raises(ParseError, match=r"^jsonld: no schema\.org JobPosting"):
+        parse("jsonld", b"<!--a-->" * 5000 + b"<html><body>nothing</body></html>")
 
 
 @pytest.mark.parametrize("payload", [
     b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR",
     b"\x1f\x8b\x08\x00\x00\x00\x00\x00",
     b'{"@type": "JobPosting", "title": "not inside HTML"}',
+    b'  [{"@type": "JobPosting", "title": "a <b>JSON</b> array"}]',
     b"just some text",
     b"",
 ])

@@ -165,6 +165,7 @@ def test_salary_with_non_wage_interval_is_left_out() -> None:
     item = {
         "id": "x1",
         "text": "Python Engineer",
+        "hostedUrl": "https://jobs.lever.co/acme/x1",
         "salaryRange": {"currency": "USD", "interval": "one-time", "min": 5000, "max": 5000},
     }
     job = parse("lever", json.dumps([item]).encode()).listings[0]
@@ -189,7 +190,8 @@ def test_api_error_object() -> None:
 
 def test_broken_items_are_skipped_with_warnings() -> None:
     items = [
-        {"id": "a", "text": "Django Developer", "categories": "Berlin", "lists": [{"text": 3}, "x"]},
+        {"id": "a", "text": "Django Developer", "hostedUrl": "https://jobs.lever.co/acme/a", "categories": "Berlin",
+         "lists": [{"text": 3}, "x"]},
         None,
         {"id": "b", "text": "   "},
         {"id": "c", "text": "FastAPI Developer", "createdAt": "yesterday", "salaryRange": {"min": "lots"}},

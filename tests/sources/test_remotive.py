@@ -112,7 +112,8 @@ def test_not_a_remotive_document(payload: bytes) -> None:
 
 
 def test_bom_is_tolerated() -> None:
-    payload = b"\xef\xbb\xbf" + json.dumps({"jobs": [{"id": 1, "title": "Python Developer"}]}).encode()
+    job = {"id": 1, "title": "Python Developer", "company_name": "Acme", "url": "https://remotive.com/remote-jobs/1"}
+    payload = b"\xef\xbb\xbf" + json.dumps({"jobs": [job]}).encode()
     assert [job.title for job in parse("remotive", payload).listings] == ["Python Developer"]
 
 
@@ -122,6 +123,7 @@ def test_broken_items_are_skipped_with_warnings() -> None:
             {
                 "id": 1,
                 "title": "Python Developer",
+                "company_name": "Acme",
                 "tags": "python",
                 "url": "javascript:alert(1)",
                 "salary": 5,

@@ -13,9 +13,10 @@ import re
 import tomllib
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, replace
+from email.utils import getaddresses
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlsplit
+from urllib.parse import parse_qs, urlsplit
 
 import platformdirs
 
@@ -25,18 +26,26 @@ from aggregator.forwarded import Network, parse_networks
 from scrapers import sources as registry
 
 _DURATION = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*(s|m|h|d)?\s*$")
-_UNIT = {"s": 1, "m": 60, "h": 3600, "d": 86400, None: 1}
+_UNIT = {"s": 1, "m": 60, "h": 3600, "d": 86400}
 
 
-def parse_duration(value: str | int | float, setting: str) -> float:
-    """Seconds in "90", "30s", "30m", "6h" or "1d"."""
+def parse_duration(value: object, setting: str) -> float:
+    """Seconds in "90s", "30m", "6h" or "1d", from the TOML file or an environment variable.
+
+    The unit is required: a bare number (`every = 6`) is seconds to a parser and may be hours to
+    whoever wrote it, and a source read every 6 s instead of every 6 h is hammered. So a number
+    without a unit is refused with the spellings to choose from, not guessed.
+    """
     if isinstance(value, int | float) and not isinstance(value, bool):
-        seconds = float(value)
-    else:
-        match = _DURATION.match(str(value))
-        if not match:
-            raise ConfigError(setting, f"{value!r} is not a duration such as 30s, 30m, 6h or 1d")
-        seconds = float(match.group(1)) * _UNIT[match.group(2)]
+        value = str(value)
+    match = _DURATION.match(value) if isinstance(value, str) else None
+    if not match:
+        raise ConfigError(setting, f"{value!r} is not a duration such as 30s, 30m, 6h or 1d")
+    number, unit = match.groups()
+    if unit is None:
+        raise ConfigError(setting, f"{number} has no unit: write \"{number}s\", \"{number}m\", \"{number}h\" "
+                                   f"or \"{number}d\"")
+    seconds = float(number) * _UNIT[unit]
     if seconds <= 0:
         raise ConfigError(setting, "must be greater than zero")
     return seconds
@@ -160,9 +169,16 @@ class Settings:
         return replace(self, database_url=database_url, redis_url=redis_url)
 
 
-def _bool(value: str | bool, setting: str) -> bool:
+def _bool(value: object, setting: str) -> bool:
+    """true/false from TOML; also 1/0, yes/no, on/off as text (environment variables are text).
+
+    A TOML number (`enabled = 1`) is refused rather than read as a truth value: it is as likely a
+    slip for something else, and the file has true and false for this.
+    """
     if isinstance(value, bool):
         return value
+    if not isinstance(value, str):
+        raise ConfigError(setting, f"{value!r} is not true or false")
     lowered = value.strip().lower()
     if lowered in ("1", "true", "yes", "on"):
         return True
@@ -178,11 +194,59 @@ def _url(value: str, setting: str, schemes: tuple[str, ...]) -> str:
     return value
 
 
+#: The query parameters an SMTP URL may carry (what `workers.notify.smtp.parse_smtp_url` reads).
+_SMTP_PARAMETERS = ("cafile", "starttls")
+_MAIL_ADDRESS = re.compile(r"^[^@\s<>()\[\],;:\"]{1,64}@[A-Za-z0-9](?:[A-Za-z0-9.-]{0,251}[A-Za-z0-9])?$")
+
+
+def _port(url: str, setting: str) -> None:
+    """A URL's port, when it has one, is a number a socket can use (the drivers raise a bare ValueError)."""
+    try:
+        port = urlsplit(url).port
+    except ValueError:
+        port = 0
+    if port == 0:
+        raise ConfigError(setting, "the port must be a number from 1 to 65535")
+
+
+def _smtp_url(value: str) -> str:
+    """An SMTP URL the sender can use: a host, a numeric port, only the parameters it knows.
+
+    Checked here because the sender only reads it when the first message goes out, where a typo
+    would surface as failed deliveries instead of a line at start-up. Messages never repeat the
+    URL: it may carry the relay's password.
+    """
+    setting = "HIREWIRE_SMTP_URL"
+    _url(value, setting, ("smtp", "smtps"))
+    _port(value, setting)
+    parts = urlsplit(value)
+    if not parts.hostname:
+        raise ConfigError(setting, "names no host: smtp://user:password@host:port")
+    for name, values in parse_qs(parts.query, keep_blank_values=True).items():
+        if name not in _SMTP_PARAMETERS:
+            raise ConfigError(setting, f"unknown parameter {name!r} (known: {', '.join(_SMTP_PARAMETERS)})")
+        # Exactly the spellings the sender tells apart: any other would quietly mean no STARTTLS.
+        if name == "starttls" and values[-1].lower() not in ("1", "true", "yes", "0", "false", "no", ""):
+            raise ConfigError(setting, f"starttls={values[-1]!r} is not true or false")
+    return value
+
+
+def _mail_from(value: str) -> str:
+    """`Name <address>` or a bare address: the sender of every email, so it must have one address."""
+    addresses = getaddresses([value])
+    if "\r" in value or "\n" in value or len(addresses) != 1 or not _MAIL_ADDRESS.match(addresses[0][1]):
+        raise ConfigError("HIREWIRE_MAIL_FROM",
+                          f"{value!r} is not an address such as \"hirewire <alerts@example.org>\"")
+    return value
+
+
 def parse_int(value: Any, setting: str, low: int, high: int) -> int:
     """A whole number from `low` to `high`, or a ConfigError naming the setting."""
+    if isinstance(value, float) and not value.is_integer():  # int() would quietly drop the fraction
+        raise ConfigError(setting, f"{value!r} is not a whole number")
     try:
         number = int(value)
-    except (TypeError, ValueError):
+    except (TypeError, ValueError, OverflowError):
         raise ConfigError(setting, f"{value!r} is not a whole number") from None
     if isinstance(value, bool) or not low <= number <= high:
         raise ConfigError(setting, f"must be between {low} and {high}")
@@ -335,6 +399,12 @@ def _read_toml(path: Path) -> dict[str, Any]:
             return tomllib.load(handle)
     except FileNotFoundError:
         raise ConfigError("HIREWIRE_CONFIG", f"{path}: no such file") from None
+    except IsADirectoryError:
+        raise ConfigError("HIREWIRE_CONFIG", f"{path}: a directory, not a TOML file") from None
+    except OSError as exc:
+        raise ConfigError("HIREWIRE_CONFIG", f"{path}: {exc.strerror or exc}") from None
+    except UnicodeDecodeError:
+        raise ConfigError("HIREWIRE_CONFIG", f"{path}: not UTF-8 text, so not TOML") from None
     except tomllib.TOMLDecodeError as exc:
         raise ConfigError("HIREWIRE_CONFIG", f"{path}: invalid TOML ({exc})") from None
 
@@ -365,8 +435,15 @@ def load_settings(env: Mapping[str, str] | None = None) -> Settings:
     fetch_table = _table(document, "fetch", _FETCH_KEYS)
     delivery = _delivery_policy(_table(document, "delivery", _DELIVERY_KEYS), get)
     base = FetchSettings()
+
+    def seconds(key: str, default: float) -> float:
+        return parse_duration(fetch_table[key], f"fetch.{key}") if key in fetch_table else default
+
+    contact = fetch_table.get("contact", base.user_agent_contact)
+    if not isinstance(contact, str) or not contact.strip():
+        raise ConfigError("fetch.contact", "must be a non-empty string (a URL or an email address)")
     fetch = FetchSettings(
-        user_agent_contact=str(fetch_table.get("contact", base.user_agent_contact)),
+        user_agent_contact=contact,
         connect_timeout=parse_float(fetch_table.get("connect_timeout", base.connect_timeout),
                                     "fetch.connect_timeout", 0.01),
         read_timeout=parse_float(fetch_table.get("read_timeout", base.read_timeout), "fetch.read_timeout", 0.01),
@@ -377,11 +454,10 @@ def load_settings(env: Mapping[str, str] | None = None) -> Settings:
         max_retry_after=parse_float(fetch_table.get("max_retry_after", base.max_retry_after),
                                     "fetch.max_retry_after", 0),
         backoff_base=parse_float(fetch_table.get("backoff_base", base.backoff_base), "fetch.backoff_base", 0),
-        max_backoff=parse_duration(fetch_table.get("max_backoff", base.max_backoff), "fetch.max_backoff"),
+        max_backoff=seconds("max_backoff", base.max_backoff),
         lease=parse_float(fetch_table.get("lease", base.lease), "fetch.lease", 1),
-        robots_ttl=min(parse_duration(fetch_table.get("robots_ttl", base.robots_ttl), "fetch.robots_ttl"), 86400.0),
-        robots_error_ttl=parse_duration(fetch_table.get("robots_error_ttl", base.robots_error_ttl),
-                                        "fetch.robots_error_ttl"),
+        robots_ttl=min(seconds("robots_ttl", base.robots_ttl), 86400.0),
+        robots_error_ttl=seconds("robots_error_ttl", base.robots_error_ttl),
     )
 
     database_url = get("HIREWIRE_DATABASE_URL")
@@ -390,9 +466,11 @@ def load_settings(env: Mapping[str, str] | None = None) -> Settings:
     redis_url = get("HIREWIRE_REDIS_URL")
     if redis_url:
         _url(redis_url, "HIREWIRE_REDIS_URL", ("redis", "rediss", "unix"))
+        _port(redis_url, "HIREWIRE_REDIS_URL")
     smtp_url = get("HIREWIRE_SMTP_URL")
     if smtp_url:
-        _url(smtp_url, "HIREWIRE_SMTP_URL", ("smtp", "smtps"))
+        _smtp_url(smtp_url)
+    mail_from = _mail_from(get("HIREWIRE_MAIL_FROM") or "hirewire <alerts@localhost>")
     public_url = get("HIREWIRE_PUBLIC_URL") or "http://127.0.0.1:8080"
     _url(public_url, "HIREWIRE_PUBLIC_URL", ("http", "https"))
     log_format = get("HIREWIRE_LOG_FORMAT") or "auto"
@@ -413,7 +491,7 @@ def load_settings(env: Mapping[str, str] | None = None) -> Settings:
         data_dir=data_dir,
         config_path=config_path,
         smtp_url=smtp_url,
-        mail_from=get("HIREWIRE_MAIL_FROM") or "hirewire <alerts@localhost>",
+        mail_from=mail_from,
         public_url=public_url.rstrip("/"),
         secret_key=get("HIREWIRE_SECRET_KEY") or "",
         allow_private_destinations=_bool(get("HIREWIRE_ALLOW_PRIVATE_DESTINATIONS") or "false",
@@ -427,7 +505,7 @@ def load_settings(env: Mapping[str, str] | None = None) -> Settings:
                                   0, 100_000),
         raw_retention_days=parse_int(get("HIREWIRE_RAW_RETENTION_DAYS") or 30, "HIREWIRE_RAW_RETENTION_DAYS", 0, 36500),
         match_connections=parse_int(get("HIREWIRE_MATCH_CONNECTIONS") or 2, "HIREWIRE_MATCH_CONNECTIONS", 1, 32),
-        dead_worker_after=parse_duration(get("HIREWIRE_DEAD_WORKER_AFTER") or 30, "HIREWIRE_DEAD_WORKER_AFTER"),
+        dead_worker_after=parse_duration(get("HIREWIRE_DEAD_WORKER_AFTER") or "30s", "HIREWIRE_DEAD_WORKER_AFTER"),
         trusted_proxies=trusted_proxies,
         fetch=fetch,
         delivery=delivery,

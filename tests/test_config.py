@@ -53,7 +53,32 @@ def test_toml_overrides_endpoint_schedule_and_boards(tmp_path: Path) -> None:
     ({"HIREWIRE_DATABASE_URL": "mysql://x"}, "", "HIREWIRE_DATABASE_URL"),
     ({"HIREWIRE_ALLOW_PRIVATE_DESTINATIONS": "perhaps"}, "", "HIREWIRE_ALLOW_PRIVATE_DESTINATIONS"),
     ({"HIREWIRE_SMTP_URL": "http://mail"}, "", "HIREWIRE_SMTP_URL"),
+    ({"HIREWIRE_SMTP_URL": "smtp://host:abc"}, "", "HIREWIRE_SMTP_URL"),
+    ({"HIREWIRE_SMTP_URL": "smtp://host:70000"}, "", "HIREWIRE_SMTP_URL"),
+    ({"HIREWIRE_SMTP_URL": "smtp://user:pw@:587"}, "", "HIREWIRE_SMTP_URL"),
+    ({"HIREWIRE_SMTP_URL": "smtp://host:587?starttls=ture"}, "", "HIREWIRE_SMTP_URL"),
+    ({"HIREWIRE_SMTP_URL": "smtp://host:587?startls=true"}, "", "HIREWIRE_SMTP_URL"),
+    ({"HIREWIRE_MAIL_FROM": "garbage"}, "", "HIREWIRE_MAIL_FROM"),
+    ({"HIREWIRE_MAIL_FROM": "Ops <>"}, "", "HIREWIRE_MAIL_FROM"),
+    ({"HIREWIRE_MAIL_FROM": "a@example.org, b@example.org"}, "", "HIREWIRE_MAIL_FROM"),
+    ({"HIREWIRE_MAIL_FROM": "Ops <ops@example.org>\r\nBcc: x@example.org"}, "", "HIREWIRE_MAIL_FROM"),
     ({}, '[sources.remotive]\nevery = "soon"\n', "sources.remotive.every"),
+    # A duration needs its unit: `every = 6` may be meant as hours and would be read as seconds.
+    ({}, '[sources.remotive]\nevery = 6\n', "sources.remotive.every"),
+    ({}, '[sources.remotive]\nevery = "6"\n', "sources.remotive.every"),
+    ({}, '[fetch]\nmax_backoff = 3600\n', "fetch.max_backoff"),
+    ({}, '[delivery]\nretry_schedule = [5, "5m"]\n', "delivery.retry_schedule"),
+    ({}, '[delivery]\nwebhook_timeout = 15\n', "delivery.webhook_timeout"),
+    ({"HIREWIRE_DELIVERY_LEASE": "300"}, "", "HIREWIRE_DELIVERY_LEASE"),
+    ({"HIREWIRE_DEAD_WORKER_AFTER": "30"}, "", "HIREWIRE_DEAD_WORKER_AFTER"),
+    # Switches take true or false, not numbers; counts take whole numbers, not fractions.
+    ({}, '[sources.remotive]\nenabled = 1\n', "sources.remotive.enabled"),
+    ({}, '[sources.remotive]\nkeep_all = 1\n', "sources.remotive.keep_all"),
+    ({}, '[sources.remotive]\nconditional = 1\n', "sources.remotive.conditional"),
+    ({}, '[sources.jsonld]\nrobots = 2\n', "sources.jsonld.robots"),
+    ({}, '[sources.remotive]\nenabled = ["yes"]\n', "sources.remotive.enabled"),
+    ({}, '[sources.remotive]\nburst = 2.5\n', "sources.remotive.burst"),
+    ({}, '[fetch]\ncontact = ["ops@example.org"]\n', "fetch.contact"),
     ({}, '[sources.remotive]\nrate = -1\n', "sources.remotive.rate"),
     ({}, '[sources.remotive]\nrate = nan\n', "sources.remotive.rate"),
     ({}, '[sources.remotive]\nrate = inf\n', "sources.remotive.rate"),
@@ -98,7 +123,7 @@ def test_bad_values_name_the_setting(tmp_path: Path, env: dict[str, str], toml: 
 def test_delivery_limits_come_from_the_file_and_the_environment_overrides_it(tmp_path: Path) -> None:
     path = tmp_path / "c.toml"
     path.write_text('[delivery]\nretry_schedule = ["10s", "5m", "2h"]\nlease = "10m"\nsmtp_connections = 8\n'
-                    'webhook_rate = 2.5\nwebhook_concurrency = 3\nwebhook_timeout = 15\n')
+                    'webhook_rate = 2.5\nwebhook_concurrency = 3\nwebhook_timeout = "15s"\n')
     default = load_settings({"HIREWIRE_DATA_DIR": str(tmp_path)}).delivery
     from_file = load_settings({"HIREWIRE_CONFIG": str(path)}).delivery
     overridden = load_settings({"HIREWIRE_CONFIG": str(path), "HIREWIRE_SMTP_CONNECTIONS": "2",
@@ -119,9 +144,58 @@ def test_command_line_prints_one_line_and_no_traceback(tmp_path: Path) -> None:
         "hirewire: HIREWIRE_API_PORT: 'eighty' is not a whole number"]
 
 
-@pytest.mark.parametrize(("text", "seconds"), [("90", 90), ("30s", 30), ("30m", 1800), ("6h", 21600), ("1d", 86400)])
+@pytest.mark.parametrize(("text", "seconds"), [("90s", 90), ("0.5s", 0.5), ("30m", 1800), ("6h", 21600), ("1d", 86400)])
 def test_durations(text: str, seconds: float) -> None:
     assert parse_duration(text, "x") == seconds
+
+
+@pytest.mark.parametrize("bare", [6, 6.0, "6", " 6 "], ids=["int", "float", "text", "padded"])
+def test_a_duration_without_a_unit_asks_for_one(bare: object) -> None:
+    with pytest.raises(ConfigError) as raised:
+        parse_duration(bare, "sources.remotive.every")
+    number = "6.0" if isinstance(bare, float) else "6"
+    assert str(raised.value) == (f'sources.remotive.every: {number} has no unit: write "{number}s", "{number}m", '
+                                 f'"{number}h" or "{number}d"')
+
+
+def test_config_file_that_is_a_directory_or_not_text(tmp_path: Path) -> None:
+    with pytest.raises(ConfigError) as raised:
+        load_settings({"HIREWIRE_CONFIG": str(tmp_path)})
+    assert str(raised.value) == f"HIREWIRE_CONFIG: {tmp_path}: a directory, not a TOML file"
+    binary = tmp_path / "c.toml"
+    binary.write_bytes(b"\xff\xfe[sources]")
+    with pytest.raises(ConfigError) as raised:
+        load_settings({"HIREWIRE_CONFIG": str(binary)})
+    assert raised.value.setting == "HIREWIRE_CONFIG"
+
+
+def test_smtp_url_and_sender_that_work_are_kept(tmp_path: Path) -> None:
+    settings = load_settings({"HIREWIRE_DATA_DIR": str(tmp_path),
+                              "HIREWIRE_SMTP_URL": "smtp://user:p%40ss@mail.example.org:587?starttls=true&cafile=/ca.pem",
+                              "HIREWIRE_MAIL_FROM": '"Alerts, hirewire" <alerts@example.org>'})
+    assert settings.smtp_url == "smtp://user:p%40ss@mail.example.org:587?starttls=true&cafile=/ca.pem"
+    assert settings.mail_from == '"Alerts, hirewire" <alerts@example.org>'
+    assert load_settings({"HIREWIRE_DATA_DIR": str(tmp_path)}).mail_from == "hirewire <alerts@localhost>"
+
+
+def test_smtp_url_errors_never_repeat_the_password(tmp_path: Path) -> None:
+    with pytest.raises(ConfigError) as raised:
+        load_settings({"HIREWIRE_DATA_DIR": str(tmp_path), "HIREWIRE_SMTP_URL": "smtp://user:s3cret@host:abc"})
+    assert "s3cret" not in str(raised.value)
+
+
+@pytest.mark.parametrize(("toml", "line"), [
+    ("[sources.remotive]\nenabled = 1\n", "hirewire: sources.remotive.enabled: 1 is not true or false"),
+    ("[sources.remotive]\nevery = 6\n",
+     'hirewire: sources.remotive.every: 6 has no unit: write "6s", "6m", "6h" or "6d"'),
+])
+def test_command_line_names_the_key_of_a_bad_file(tmp_path: Path, toml: str, line: str) -> None:
+    path = tmp_path / "c.toml"
+    path.write_text(toml)
+    result = subprocess.run([sys.executable, "-m", "aggregator", "sources"], capture_output=True, text=True,
+                            env={"HIREWIRE_CONFIG": str(path), "HIREWIRE_DATA_DIR": str(tmp_path),
+                                 "PATH": "/usr/bin:/bin"}, timeout=60)
+    assert (result.returncode, result.stderr.strip().splitlines()) == (2, [line])
 
 
 def test_sources_with_nothing_to_read_say_what_to_set(tmp_path: Path) -> None:

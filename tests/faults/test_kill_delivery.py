@@ -72,8 +72,8 @@ def _env(settings: Settings, smtp_url: str, port: int) -> dict[str, str]:
                 "HIREWIRE_DATA_DIR": str(settings.data_dir), "HIREWIRE_SECRET_KEY": settings.secret_key,
                 "HIREWIRE_SMTP_URL": smtp_url, "HIREWIRE_MAIL_FROM": MAIL_FROM,
                 "HIREWIRE_PUBLIC_URL": "https://alerts.example.org", "HIREWIRE_ALLOW_PRIVATE_DESTINATIONS": "true",
-                "HIREWIRE_DELIVERY_LEASE": "3", "HIREWIRE_WEBHOOK_TIMEOUT": "2", "HIREWIRE_SMTP_TIMEOUT": "2",
-                "HIREWIRE_DELIVERY_RETRY_SCHEDULE": "0.1,0.1,0.1",
+                "HIREWIRE_DELIVERY_LEASE": "3s", "HIREWIRE_WEBHOOK_TIMEOUT": "2s", "HIREWIRE_SMTP_TIMEOUT": "2s",
+                "HIREWIRE_DELIVERY_RETRY_SCHEDULE": "0.1s,0.1s,0.1s",
                 "HIREWIRE_WEBHOOK_RATE": "1000", "HIREWIRE_WEBHOOK_CONCURRENCY": "8",
                 "HIREWIRE_API_PORT": str(port), "HIREWIRE_LOG_FORMAT": "json"})
     return env

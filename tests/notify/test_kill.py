@@ -62,9 +62,9 @@ async def test_kill_worker_mid_send_loses_nothing(make_settings: Callable[..., A
     env = {**os.environ, "HIREWIRE_DATABASE_URL": doomed.database_url or "", "HIREWIRE_REDIS_URL":
            doomed.redis_url or "", "HIREWIRE_REDIS_PREFIX": doomed.redis_prefix, "HIREWIRE_SECRET_KEY": "k",
            "HIREWIRE_DATA_DIR": str(doomed.data_dir), "HIREWIRE_CONFIG": str(doomed.config_path),
-           "HIREWIRE_ALLOW_PRIVATE_DESTINATIONS": "true", "HIREWIRE_DELIVERY_LEASE": "2",
-           "HIREWIRE_WEBHOOK_TIMEOUT": "1", "HIREWIRE_SMTP_TIMEOUT": "1",
-           "HIREWIRE_DELIVERY_RETRY_SCHEDULE": "0.05,0.05,0.05", "HIREWIRE_LOG_FORMAT": "json"}
+           "HIREWIRE_ALLOW_PRIVATE_DESTINATIONS": "true", "HIREWIRE_DELIVERY_LEASE": "2s",
+           "HIREWIRE_WEBHOOK_TIMEOUT": "1s", "HIREWIRE_SMTP_TIMEOUT": "1s",
+           "HIREWIRE_DELIVERY_RETRY_SCHEDULE": "0.05s,0.05s,0.05s", "HIREWIRE_LOG_FORMAT": "json"}
     process = subprocess.Popen([sys.executable, "-c", WORKER], env=env, cwd=ROOT, stdout=subprocess.DEVNULL,
                                stderr=subprocess.DEVNULL)
     try:

@@ -11,9 +11,11 @@ import secrets
 from collections.abc import AsyncIterator
 from dataclasses import dataclass, replace
 from typing import Any
+from urllib.parse import unquote, urlsplit
 
 import asyncpg
 from arq.connections import ArqRedis, RedisSettings, create_pool
+from redis.exceptions import RedisError
 
 from aggregator.config import Settings
 from aggregator.embedded import EmbeddedServers
@@ -35,6 +37,19 @@ class Runtime:
 
 def redis_settings(url: str) -> RedisSettings:
     return RedisSettings.from_dsn(url)
+
+
+def _unreachable(setting: str, url: str, exc: BaseException) -> ConfigError:
+    """The one line for a server that does not answer, without the URL's password in it.
+
+    Drivers word their own errors (host and port, not the URL), but a password that also happens to
+    be written in one (a server echoing a bad AUTH, say) is masked all the same.
+    """
+    message = str(exc) or type(exc).__name__
+    password = urlsplit(url).password
+    for written in {password, unquote(password)} if password else ():
+        message = message.replace(written, "***")
+    return ConfigError(setting, f"cannot connect: {message}")
 
 
 def _secret_key(settings: Settings) -> Settings:
@@ -82,8 +97,8 @@ async def connect(settings: Settings, *, migrate: bool = False, pool_size: int =
     assert settings.database_url and settings.redis_url
     try:
         pool = await db.create_pool(settings, max_size=pool_size)
-    except (OSError, asyncpg.PostgresError) as exc:
-        raise ConfigError("HIREWIRE_DATABASE_URL", f"cannot connect: {exc}") from None
+    except (OSError, asyncpg.PostgresError, ValueError) as exc:  # ValueError: a URL asyncpg cannot read
+        raise _unreachable("HIREWIRE_DATABASE_URL", settings.database_url, exc) from None
     try:
         if migrate:
             async with pool.acquire() as conn:
@@ -93,9 +108,12 @@ async def connect(settings: Settings, *, migrate: bool = False, pool_size: int =
                 if not await conn.fetchval("SELECT to_regclass('jobs') IS NOT NULL"):
                     raise ConfigError("database", "no hirewire schema here yet: run `hirewire migrate`")
         try:
-            redis = await create_pool(redis_settings(settings.redis_url), default_queue_name=settings.queue_name)
-        except (OSError, ConnectionError) as exc:
-            raise ConfigError("HIREWIRE_REDIS_URL", f"cannot connect: {exc}") from None
+            # One try, as for PostgreSQL: a command should say at once that Redis is not there, not
+            # after arq's five retries a second apart. (A running worker's own reconnects are arq's.)
+            redis = await create_pool(replace(redis_settings(settings.redis_url), conn_retries=0),
+                                      default_queue_name=settings.queue_name)
+        except (OSError, RedisError) as exc:
+            raise _unreachable("HIREWIRE_REDIS_URL", settings.redis_url, exc) from None
         try:
             yield Runtime(settings=settings, pool=pool, redis=redis)
         finally:

@@ -1,7 +1,8 @@
 """The `hirewire` command line (also `python -m aggregator`).
 
 Each sub-command lives in `aggregator.commands`; this module only builds the parser and turns
-hirewire's own errors into one line on stderr and a non-zero exit status.
+hirewire's own errors into one line on stderr and a non-zero exit status: 2 for invalid
+configuration or arguments (as argparse's own usage errors), 1 for everything else.
 """
 
 from __future__ import annotations
@@ -12,7 +13,8 @@ from collections.abc import Sequence
 
 from aggregator import __version__
 from aggregator.commands import register_all
-from aggregator.errors import HirewireError
+from aggregator.commands.common import UsageError
+from aggregator.errors import ConfigError, HirewireError
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -32,7 +34,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         return status
     except HirewireError as exc:
         print(f"hirewire: {exc}", file=sys.stderr)
-        return 2 if exc.__class__.__name__ == "ConfigError" else 1
+        return 2 if isinstance(exc, ConfigError | UsageError) else 1
     except KeyboardInterrupt:
         return 130
     except BrokenPipeError:

@@ -1,6 +1,7 @@
 """The command line's refusals: one line on stderr and a non-zero exit status, never a traceback.
 
-Servers that cannot be reached are one `hirewire: …` line with exit 2, like a bad setting.
+Arguments are refused while parsing (argparse's error, exit 2); servers that cannot be reached are
+one `hirewire: …` line with exit 2, like a bad setting.
 """
 
 from __future__ import annotations
@@ -10,15 +11,28 @@ import sys
 from collections.abc import Callable
 from pathlib import Path
 
+import asyncpg
 import pytest
 
 from aggregator import runtime
+from aggregator.cli import build_parser, main
 from tests.conftest import write_config
+from tests.match.helpers import listing, store
 
 
 def hw(env: dict[str, str], *args: str) -> subprocess.CompletedProcess[str]:
     return subprocess.run([sys.executable, "-m", "aggregator", *args], env=env, capture_output=True, text=True,
                           timeout=120)
+
+
+@pytest.fixture
+def nowhere(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    """For commands run in this process: servers that do not answer, so a command that got past its
+    argument checks fails at once instead of starting embedded ones or touching a real database."""
+    monkeypatch.setenv("HIREWIRE_DATABASE_URL", "postgresql://nobody@127.0.0.1:1/none")
+    monkeypatch.setenv("HIREWIRE_REDIS_URL", "redis://127.0.0.1:1/0")
+    monkeypatch.setenv("HIREWIRE_DATA_DIR", str(tmp_path))
+    monkeypatch.delenv("HIREWIRE_CONFIG", raising=False)
 
 
 # -- an unreachable Redis ------------------------------------------------------------------------
@@ -49,3 +63,65 @@ def test_a_password_in_a_drivers_message_is_masked() -> None:
     error = runtime._unreachable("HIREWIRE_REDIS_URL", "redis://ops:p%40ss-word@db.example:6379/0",
                                  OSError("AUTH p@ss-word refused"))
     assert str(error) == "HIREWIRE_REDIS_URL: cannot connect: AUTH *** refused"
+
+
+# -- ids and counts, refused while parsing -------------------------------------------------------
+
+_BIG = "99999999999999999999"
+
+
+@pytest.mark.parametrize("args", [
+    ["alerts", "show", _BIG], ["alerts", "pause", "0"], ["alerts", "resume", "-1"], ["alerts", "delete", _BIG],
+    ["alerts", "backfill", _BIG], ["alerts", "backfill", "1", "--limit", "0"],
+    ["alerts", "backfill", "1", "--days", "0"], ["alerts", "reindex", "--days", "366"],
+    ["deliveries", "--retry", _BIG], ["deliveries", "--limit", "-1"],
+    ["deliveries", "--limit", "0"], ["jobs", "search", "--limit", "0"], ["reparse", "remotive", "--batch", "0"],
+    ["purge-raw", "--days", "-1"], ["worker", "--concurrency", "0"], ["worker", "--concurrency", "-1"],
+    ["run", "--concurrency", "0"], ["api", "--port", "99999"], ["run", "--port", "-1"], ["alerts", "show", "x"],
+])
+def test_out_of_range_ids_and_counts_are_usage_errors(nowhere: None, capsys: pytest.CaptureFixture[str],
+                                                      args: list[str]) -> None:
+    with pytest.raises(SystemExit) as exited:
+        main(args)
+    assert exited.value.code == 2
+    error = capsys.readouterr().err.strip().splitlines()[-1]
+    assert ": error: argument " in error and ("must be a whole number from " in error or "is not a whole" in error)
+
+
+def test_the_largest_stored_id_and_zero_retention_are_accepted() -> None:
+    parser = build_parser()
+    assert parser.parse_args(["alerts", "show", str(2**63 - 1)]).id == 2**63 - 1
+    assert parser.parse_args(["deliveries", "--retry", "7", "--limit", "1"]).retry == [7]
+    assert parser.parse_args(["purge-raw", "--days", "0"]).days == 0
+    assert parser.parse_args(["worker", "--concurrency", "1"]).concurrency == 1
+
+
+# -- jobs search: the API's validation -----------------------------------------------------------
+
+
+async def test_jobs_search_canonicalises_skills_as_the_api_does(clean_db: str,
+                                                                cli_env: Callable[..., dict[str, str]]) -> None:
+    conn = await asyncpg.connect(clean_db)
+    try:
+        await store(conn, listing(title="Django Developer", skills=["Django"]),
+                    listing(title="Flask Developer", skills=["Flask"], company="Globex"))
+    finally:
+        await conn.close()
+    env = cli_env()
+    for spelling in ("django", "Django", "DJANGO"):
+        found = hw(env, "jobs", "search", "--skill", spelling)
+        assert found.returncode == 0, found.stderr
+        assert "Django Developer" in found.stdout and "Flask Developer" not in found.stdout
+    found = hw(env, "jobs", "search", "--country", "de", "--source", "REMOTIVE", "--skill", "flask")
+    assert found.returncode == 0, found.stderr
+
+
+@pytest.mark.parametrize(("args", "line"), [
+    (["--country", "XX"], "hirewire: --country: unknown country 'XX' (ISO 3166-1 alpha-2 codes)"),
+    (["--source", "nosuch"], "hirewire: --source: unknown source 'nosuch'"),
+    (["--skill", "nosuchskill"], "hirewire: --skill: unknown skill 'nosuchskill'"),
+])
+def test_jobs_search_refuses_what_the_api_refuses(nowhere: None, capsys: pytest.CaptureFixture[str],
+                                                  args: list[str], line: str) -> None:
+    assert main(["jobs", "search", *args]) == 2
+    assert capsys.readouterr().err.strip().splitlines() == [line]

@@ -1,7 +1,8 @@
 """Subscriber commands: subscribe, alerts (list, show, pause, resume, delete, backfill, reindex).
 
 The flags of `subscribe` are mapped onto DESIGN.md's alert JSON and validated by the same code as
-the API (`aggregator.alerts.parse_alert`), so both accept and refuse exactly the same alerts.
+the API (`aggregator.alerts.parse_alert`), so both accept and refuse exactly the same alerts; a
+refusal names the flag and exits 2, before anything is stored.
 """
 
 from __future__ import annotations
@@ -10,13 +11,32 @@ import argparse
 import json
 from typing import Any
 
-from aggregator.alerts import parse_alert
-from aggregator.commands.common import run_with_runtime, table
+from aggregator.commands.common import (
+    ROW_ID,
+    UsageError,
+    alert_spec,
+    flag_for,
+    run_with_runtime,
+    settings,
+    table,
+    whole,
+)
 from aggregator.errors import InputError
 from aggregator.runtime import Runtime
 from aggregator.store import alerts as store_alerts
 
 _MAX_BACKFILL = 1000
+#: The `subscribe` flag standing for each alert field, to name it in a refusal.
+_FLAGS = {"query": "--query", "remote": "--remote", "countries": "--country", "min_salary": "--min-salary",
+          "min_salary.amount": "--min-salary", "min_salary.currency": "--currency", "min_salary.period": "--period",
+          "min_salary.include_unknown": "--exclude-unknown-salary", "seniority": "--seniority",
+          "employment_types": "--employment-type", "skills.any": "--skill-any", "skills.all": "--skill-all",
+          "sources": "--source", "exclude_companies": "--exclude-company", "max_age_days": "--max-age-days",
+          "frequency": "--frequency", "send_hour": "--send-hour", "timezone": "--timezone", "channel.email": "--email",
+          "channel.webhook": "--webhook"}
+#: Refinements of --min-salary: on their own they would be silently dropped, so they need it.
+_SALARY_OPTIONS = (("currency", "--currency"), ("period", "--period"),
+                   ("exclude_unknown_salary", "--exclude-unknown-salary"))
 
 
 def register(commands: argparse._SubParsersAction) -> None:
@@ -28,9 +48,10 @@ def register(commands: argparse._SubParsersAction) -> None:
     p.add_argument("--remote", action="append", default=[], choices=["remote", "hybrid", "onsite", "any"])
     p.add_argument("--country", action="append", default=[], dest="countries", metavar="CC")
     p.add_argument("--min-salary", type=float, metavar="AMOUNT")
-    p.add_argument("--currency", default="USD", metavar="CUR")
-    p.add_argument("--period", default="year", metavar="PERIOD", help="year, month, week, day or hour")
-    p.add_argument("--exclude-unknown-salary", action="store_true", help="skip jobs that state no salary")
+    p.add_argument("--currency", metavar="CUR", help="of --min-salary (default USD)")
+    p.add_argument("--period", metavar="PERIOD", help="of --min-salary: year (default), month, week, day or hour")
+    p.add_argument("--exclude-unknown-salary", action="store_true",
+                   help="with --min-salary: skip jobs that state no salary")
     p.add_argument("--seniority", action="append", default=[], metavar="LEVEL")
     p.add_argument("--employment-type", action="append", default=[], dest="employment_types", metavar="TYPE")
     p.add_argument("--skill-any", action="append", default=[], metavar="SKILL")
@@ -49,15 +70,17 @@ def register(commands: argparse._SubParsersAction) -> None:
     for name, text in (("show", "one alert as JSON"), ("pause", "stop matching an alert"),
                        ("resume", "match a paused alert again"), ("delete", "remove an alert and its deliveries")):
         s = sub.add_parser(name, help=text)
-        s.add_argument("id", type=int, metavar="ID")
+        s.add_argument("id", type=ROW_ID, metavar="ID")
         s.set_defaults(handler=_ACTIONS[name])
     s = sub.add_parser("backfill", help="match an alert against recent jobs now")
-    s.add_argument("id", type=int, metavar="ID")
-    s.add_argument("--days", type=int, default=7, help="jobs first seen in the last N days (default 7)")
-    s.add_argument("--limit", type=int, default=100, help=f"at most N jobs (default 100, max {_MAX_BACKFILL})")
+    s.add_argument("id", type=ROW_ID, metavar="ID")
+    s.add_argument("--days", type=whole(1, 365), default=7, help="jobs first seen in the last N days (default 7)")
+    s.add_argument("--limit", type=whole(1, _MAX_BACKFILL), default=100,
+                   help=f"at most N jobs (default 100, max {_MAX_BACKFILL})")
     s.set_defaults(handler=backfill_command)
     s = sub.add_parser("reindex", help="re-measure which tokens recent jobs carry and re-key every alert by them")
-    s.add_argument("--days", type=int, default=30, help="measure on jobs first seen in the last N days (default 30)")
+    s.add_argument("--days", type=whole(1, 365), default=30,
+                   help="measure on jobs first seen in the last N days (default 30)")
     s.set_defaults(handler=reindex_command)
 
 
@@ -71,31 +94,35 @@ def alert_json(args: argparse.Namespace) -> dict[str, Any]:
         "channel": {"email": args.email} if args.email is not None else {"webhook": args.webhook},
     }
     if args.min_salary is not None:
-        data["min_salary"] = {"amount": args.min_salary, "currency": args.currency, "period": args.period,
-                              "include_unknown": not args.exclude_unknown_salary}
-    elif args.exclude_unknown_salary:
-        raise InputError("--exclude-unknown-salary", "needs --min-salary")
+        data["min_salary"] = {"amount": args.min_salary, "currency": args.currency or "USD",
+                              "period": args.period or "year", "include_unknown": not args.exclude_unknown_salary}
+    else:
+        for name, flag in _SALARY_OPTIONS:
+            if getattr(args, name):
+                raise UsageError(flag, "needs --min-salary")
     return data
 
 
 def subscribe_command(args: argparse.Namespace) -> int:
-    data = alert_json(args)
+    current = settings()
+    spec = alert_spec(alert_json(args), _FLAGS, allow_private=current.allow_private_destinations)
 
     async def go(rt: Runtime) -> int:
         from aggregator.alerts import check_webhook
 
-        allow_private = rt.settings.allow_private_destinations
-        spec = parse_alert(data, allow_private=allow_private)
-        if spec.webhook:
-            await check_webhook(spec.webhook, allow_private=allow_private)
-        async with rt.pool.acquire() as conn:
-            alert_id, secret = await store_alerts.create(conn, spec, status="active")
+        try:
+            if spec.webhook:
+                await check_webhook(spec.webhook, allow_private=rt.settings.allow_private_destinations)
+            async with rt.pool.acquire() as conn:
+                alert_id, secret = await store_alerts.create(conn, spec, status="active")
+        except InputError as exc:  # the address resolves somewhere forbidden; the query has no searchable words
+            raise UsageError(flag_for(exc.field, _FLAGS), exc.message) from None
         print(f"alert {alert_id}")
         if secret:
             print(f"secret {secret}  (shown once: keep it to verify webhook signatures)")
         return 0
 
-    return run_with_runtime(go, migrate=True)
+    return run_with_runtime(go, migrate=True, loaded=current)
 
 
 def list_command(args: argparse.Namespace) -> int:
@@ -157,11 +184,6 @@ def delete_command(args: argparse.Namespace) -> int:
 
 
 def backfill_command(args: argparse.Namespace) -> int:
-    if not 1 <= args.days <= 365:
-        raise InputError("--days", "must be between 1 and 365")
-    if not 1 <= args.limit <= _MAX_BACKFILL:
-        raise InputError("--limit", f"must be between 1 and {_MAX_BACKFILL}")
-
     async def go(rt: Runtime) -> int:
         from workers import jobs as worker_jobs
         from workers.notify import delivery_job_id
@@ -178,9 +200,6 @@ def backfill_command(args: argparse.Namespace) -> int:
 
 
 def reindex_command(args: argparse.Namespace) -> int:
-    if not 1 <= args.days <= 365:
-        raise InputError("--days", "must be between 1 and 365")
-
     async def go(rt: Runtime) -> int:
         async with rt.pool.acquire() as conn:
             tokens, alerts = await store_alerts.rekey(conn, days=args.days)

@@ -20,7 +20,7 @@ from aiohttp import web
 from arq import Worker
 from redis.exceptions import RedisError
 
-from aggregator.commands.common import settings
+from aggregator.commands.common import settings, whole
 from aggregator.config import Settings
 from aggregator.runtime import Runtime, connect, resolved
 from workers.scheduler import Scheduler
@@ -43,9 +43,10 @@ def register(commands: argparse._SubParsersAction) -> None:
         p = commands.add_parser(name, help=help_text)
         if name in ("run", "api"):
             p.add_argument("--host", help="API listen address (env HIREWIRE_API_HOST, default 127.0.0.1)")
-            p.add_argument("--port", type=int, help="API port (env HIREWIRE_API_PORT, default 8080)")
+            p.add_argument("--port", type=whole(0, 65535), help="API port (env HIREWIRE_API_PORT, default 8080)")
         if name in ("run", "worker"):
-            p.add_argument("--concurrency", type=int, default=10, help="jobs run at once by this worker")
+            p.add_argument("--concurrency", type=whole(1, 1000), default=10,
+                           help="jobs run at once by this worker (1 to 1000, default 10)")
         if name == "worker":
             p.add_argument("--burst", action="store_true", help="run queued jobs until the queue is empty, then exit")
         p.set_defaults(handler=_daemon_command, role=name)

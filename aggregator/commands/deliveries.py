@@ -6,7 +6,7 @@ import argparse
 import sys
 import time
 
-from aggregator.commands.common import run_with_runtime, table
+from aggregator.commands.common import ROW_ID, run_with_runtime, table, whole
 from aggregator.runtime import Runtime
 from aggregator.store import deliveries as store
 
@@ -14,9 +14,9 @@ from aggregator.store import deliveries as store
 def register(commands: argparse._SubParsersAction) -> None:  # type: ignore[type-arg,unused-ignore]
     p = commands.add_parser("deliveries", help="recent deliveries and their state; retry failed ones")
     p.add_argument("--failed", action="store_true", help="only failed (retrying) and dead deliveries")
-    p.add_argument("--limit", type=int, default=50)
+    p.add_argument("--limit", type=whole(1), default=50, help="at most N deliveries, newest first (default 50)")
     group = p.add_mutually_exclusive_group()
-    group.add_argument("--retry", type=int, action="append", default=[], metavar="ID",
+    group.add_argument("--retry", type=ROW_ID, action="append", default=[], metavar="ID",
                        help="send this failed or dead delivery again with a fresh retry budget")
     group.add_argument("--retry-dead", action="store_true", help="retry every dead delivery")
     p.set_defaults(handler=deliveries_command)

@@ -9,7 +9,7 @@ from typing import Any
 from arq.jobs import Job
 
 from aggregator import pipeline
-from aggregator.commands.common import run_with_runtime, table
+from aggregator.commands.common import alert_spec, run_with_runtime, table, whole
 from aggregator.errors import InputError
 from aggregator.runtime import Runtime
 from aggregator.store import db
@@ -49,7 +49,7 @@ def register(commands: argparse._SubParsersAction) -> None:
     s.add_argument("--skill", action="append", default=[], dest="skills", metavar="SKILL")
     s.add_argument("--source", action="append", default=[], dest="sources", metavar="SOURCE")
     s.add_argument("--include-closed", action="store_true")
-    s.add_argument("--limit", type=int, default=20)
+    s.add_argument("--limit", type=whole(1, 1000), default=20, help="at most N jobs (default 20, max 1000)")
     s.set_defaults(handler=jobs_search_command)
 
 
@@ -154,11 +154,21 @@ def stats_command(args: argparse.Namespace) -> int:
     return run_with_runtime(go)
 
 
+#: The `jobs search` flag standing for each alert field, to name it in a refusal.
+_SEARCH_FLAGS = {"query": "QUERY", "remote": "--remote", "countries": "--country", "seniority": "--seniority",
+                 "skills": "--skill", "sources": "--source"}
+#: parse_alert insists on a channel; a search has none.
+_NO_CHANNEL = {"email": "search@hirewire.invalid"}
+
+
 def jobs_search_command(args: argparse.Namespace) -> int:
-    if not 1 <= args.limit <= 1000:
-        raise InputError("--limit", "must be between 1 and 1000")
-    query = store_jobs.JobQuery(text=args.query, remote=args.remote, countries=[c.upper() for c in args.countries],
-                                seniority=args.seniority, skills=args.skills, sources=args.sources,
+    # The filters go through the alert validator, as GET /v1/jobs does: skills are canonicalised
+    # (django → Django, as stored) and an unknown country, skill or source is refused, not matched by nothing.
+    spec = alert_spec({"query": args.query, "remote": args.remote, "countries": args.countries,
+                       "seniority": args.seniority, "skills": {"all": args.skills}, "sources": args.sources,
+                       "channel": _NO_CHANNEL}, _SEARCH_FLAGS)
+    query = store_jobs.JobQuery(text=spec.query, remote=spec.remote, countries=spec.countries,
+                                seniority=spec.seniority, skills=spec.skills_all, sources=spec.sources,
                                 include_closed=args.include_closed, limit=args.limit)
 
     async def go(rt: Runtime) -> int:

@@ -6,7 +6,7 @@ import argparse
 import sys
 
 from aggregator import reparse
-from aggregator.commands.common import run_with_runtime, table
+from aggregator.commands.common import run_with_runtime, table, whole
 from aggregator.errors import InputError
 from aggregator.runtime import Runtime
 from aggregator.store import raw_items as store_raw_items
@@ -16,20 +16,18 @@ from scrapers import sources as registry
 def register(commands: argparse._SubParsersAction) -> None:
     p = commands.add_parser("reparse", help="re-parse a source's stored raw items (after a parser fix)")
     p.add_argument("source", metavar="SOURCE", help=f"one of: {', '.join(registry.NAMES)}")
-    p.add_argument("--batch", type=int, default=500, help="raw items per transaction (default: 500)")
+    p.add_argument("--batch", type=whole(1), default=500, help="raw items per transaction (default: 500)")
     p.set_defaults(handler=reparse_command)
 
     p = commands.add_parser("purge-raw", help="delete raw items older than the retention")
-    p.add_argument("--days", type=int, default=None,
-                   help="retention in days (default: HIREWIRE_RAW_RETENTION_DAYS, 30)")
+    p.add_argument("--days", type=whole(0, 36500), default=None,
+                   help="retention in days, 0 for all (default: HIREWIRE_RAW_RETENTION_DAYS, 30)")
     p.set_defaults(handler=purge_raw_command)
 
 
 def reparse_command(args: argparse.Namespace) -> int:
     if args.source not in registry.NAMES:
         raise InputError("SOURCE", f"unknown source {args.source!r} (known: {', '.join(registry.NAMES)})")
-    if args.batch < 1:
-        raise InputError("--batch", "must be at least 1")
 
     async def go(rt: Runtime) -> int:
         report = await reparse.reparse_source(rt.pool, args.source, batch=args.batch)
@@ -45,9 +43,6 @@ def reparse_command(args: argparse.Namespace) -> int:
 
 
 def purge_raw_command(args: argparse.Namespace) -> int:
-    if args.days is not None and args.days < 0:
-        raise InputError("--days", "must not be negative")
-
     async def go(rt: Runtime) -> int:
         days = rt.settings.raw_retention_days if args.days is None else args.days
         async with rt.pool.acquire() as conn:

@@ -8,7 +8,10 @@ import sys
 from collections.abc import Callable
 
 import asyncpg
+import pytest
 
+from aggregator.alerts import parse_alert
+from aggregator.errors import InputError
 from tests.match.helpers import listing, store
 
 
@@ -60,17 +63,40 @@ def test_subscribe_webhook_prints_secret_once(clean_db: str, cli_env: Callable[.
     assert "whsec_" not in hw(env, "alerts", "show", lines[0].split()[1]).stdout
 
 
-def test_subscribe_refusals_name_the_field(clean_db: str, cli_env: Callable[..., dict[str, str]]) -> None:
+async def test_subscribe_refusals_name_the_flag(clean_db: str, cli_env: Callable[..., dict[str, str]]) -> None:
+    """The API's validator decides; the refusal names the flag typed and exits 2, and nothing is stored."""
     env = cli_env()
     bad = hw(env, "subscribe", "--email", "ada@example.org", "--min-salary", "5", "--currency", "XYZ")
-    assert bad.returncode == 1
-    assert bad.stderr.strip() == "hirewire: min_salary.currency: unknown currency 'XYZ'"
+    assert (bad.returncode, bad.stderr.strip()) == (2, "hirewire: --currency: unknown currency 'XYZ'")
+    country = hw(env, "subscribe", "--email", "ada@example.org", "--country", "XX")
+    assert (country.returncode, country.stderr.strip()) == (
+        2, "hirewire: --country: unknown country 'XX' (ISO 3166-1 alpha-2 codes)")
     private = hw(env, "subscribe", "--webhook", "https://127.0.0.1/hook")
-    assert private.returncode == 1 and "channel.webhook" in private.stderr
+    assert private.returncode == 2 and private.stderr.startswith("hirewire: --webhook: ")
     stop = hw(env, "subscribe", "--email", "ada@example.org", "--query", "the and of")
-    assert stop.returncode == 1 and stop.stderr.startswith("hirewire: query: has no searchable words")
+    assert stop.returncode == 2 and stop.stderr.startswith("hirewire: --query: has no searchable words")
     limit = hw(env, "alerts", "backfill", "1", "--limit", "5000")
-    assert limit.returncode == 1 and "--limit" in limit.stderr
+    assert limit.returncode == 2 and "argument --limit: must be a whole number from 1 to 1000" in limit.stderr
+    conn = await asyncpg.connect(clean_db)
+    try:
+        assert await conn.fetchval("SELECT count(*) FROM alerts") == 0
+    finally:
+        await conn.close()
+
+
+@pytest.mark.parametrize("flags", [["--currency", "EUR"], ["--period", "month"], ["--exclude-unknown-salary"]])
+def test_salary_options_without_min_salary_are_refused(clean_db: str, cli_env: Callable[..., dict[str, str]],
+                                                       flags: list[str]) -> None:
+    """Dropping them silently would save an alert that ignores what was asked for."""
+    result = hw(cli_env(), "subscribe", "--email", "ada@example.org", *flags)
+    assert (result.returncode, result.stdout, result.stderr.strip()) == (
+        2, "", f"hirewire: {flags[0]}: needs --min-salary")
+
+
+def test_the_api_has_no_min_salary_without_an_amount() -> None:
+    with pytest.raises(InputError) as raised:
+        parse_alert({"min_salary": {"currency": "EUR"}, "channel": {"email": "ada@example.org"}})
+    assert raised.value.field == "min_salary.amount"
 
 
 async def test_reindex_measures_recent_jobs_and_rekeys_alerts(clean_db: str,
@@ -93,4 +119,6 @@ async def test_reindex_measures_recent_jobs_and_rekeys_alerts(clean_db: str,
     assert done.stdout.strip() == f"{tokens} token shares measured; 1 alerts re-keyed"
     assert keys == ["t:api"]
     refused = hw(env, "alerts", "reindex", "--days", "0")
-    assert (refused.returncode, refused.stderr.strip()) == (1, "hirewire: --days: must be between 1 and 365")
+    assert refused.returncode == 2
+    assert refused.stderr.strip().splitlines()[-1] == (
+        "hirewire alerts reindex: error: argument --days: must be a whole number from 1 to 365")

@@ -1,14 +1,15 @@
 """The command line's refusals: one line on stderr and a non-zero exit status, never a traceback.
 
-Arguments are refused while parsing (argparse's error, exit 2); servers that cannot be reached are
-one `hirewire: …` line with exit 2, like a bad setting.
+Arguments are refused while parsing (argparse's error, exit 2); servers that cannot be reached or
+addresses that cannot be listened on are one `hirewire: …` line with exit 2, like a bad setting.
 """
 
 from __future__ import annotations
 
+import socket
 import subprocess
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import asyncpg
@@ -33,6 +34,34 @@ def nowhere(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
     monkeypatch.setenv("HIREWIRE_REDIS_URL", "redis://127.0.0.1:1/0")
     monkeypatch.setenv("HIREWIRE_DATA_DIR", str(tmp_path))
     monkeypatch.delenv("HIREWIRE_CONFIG", raising=False)
+
+
+@pytest.fixture
+def busy_port() -> Iterator[int]:
+    """A loopback port something else is already listening on."""
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        yield taken.getsockname()[1]
+
+
+# -- the API's address ---------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("role", ["api", "run"])
+def test_a_port_in_use_stops_api_and_run_with_one_line(clean_db: str, cli_env: Callable[..., dict[str, str]],
+                                                       tmp_path: Path, busy_port: int, role: str) -> None:
+    env = cli_env(write_config(tmp_path / "off.toml"))  # every source off: `run` must fetch nothing
+    result = hw(env, role, "--port", str(busy_port))
+    assert (result.returncode, result.stderr.strip().splitlines()) == (
+        2, [f"hirewire: API: cannot listen on 127.0.0.1:{busy_port}: Address already in use"])
+
+
+def test_a_host_that_is_no_address_stops_the_api(clean_db: str, cli_env: Callable[..., dict[str, str]]) -> None:
+    result = hw(cli_env(), "api", "--host", "256.1.1.1", "--port", "0")
+    lines = result.stderr.strip().splitlines()
+    assert result.returncode == 2, result.stderr
+    assert len(lines) == 1 and lines[0].startswith("hirewire: API: cannot listen on 256.1.1.1:0: ")
 
 
 # -- an unreachable Redis ------------------------------------------------------------------------

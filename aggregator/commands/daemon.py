@@ -13,7 +13,9 @@ from __future__ import annotations
 import argparse
 import asyncio
 import contextlib
+import os
 import signal
+import socket
 
 import structlog
 from aiohttp import web
@@ -22,6 +24,7 @@ from redis.exceptions import RedisError
 
 from aggregator.commands.common import settings, whole
 from aggregator.config import Settings
+from aggregator.errors import ConfigError, HirewireError
 from aggregator.runtime import Runtime, connect, resolved
 from workers.scheduler import Scheduler
 from workers.settings import build_worker
@@ -63,14 +66,35 @@ def _daemon_command(args: argparse.Namespace) -> int:
     return 0
 
 
-async def _run_api(rt: Runtime, host: str, port: int, stop: asyncio.Event) -> None:
+async def _start_api(rt: Runtime, host: str, port: int) -> web.AppRunner:
+    """Listen on host:port, before any other role starts.
+
+    An address that cannot be had (in use, not an address of this machine, no such host) stops the
+    command at once with one line and exit status 2, like any other bad setting, rather than the
+    scheduler and worker running on without the API the operator asked for.
+    """
     from aggregator.api import create_app
 
     runner = web.AppRunner(create_app(rt), access_log=None, handle_signals=False)
     await runner.setup()
-    site = web.TCPSite(runner, host, port)
-    await site.start()
-    log.info("api listening", url=f"http://{host}:{port}")
+    try:
+        await web.TCPSite(runner, host, port).start()
+    except (OSError, OverflowError) as exc:
+        await runner.cleanup()
+        raise ConfigError("API", f"cannot listen on {host}:{port}: {_reason(exc)}") from None
+    bound = runner.addresses[0] if runner.addresses else (host, port)
+    log.info("api listening", url=f"http://{host}:{bound[1]}")
+    return runner
+
+
+def _reason(exc: Exception) -> str:
+    """The system's words for why a socket could not be bound, without asyncio's wrapping of them."""
+    if isinstance(exc, OSError) and not isinstance(exc, socket.gaierror) and exc.errno and exc.errno > 0:
+        return os.strerror(exc.errno)
+    return exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc)
+
+
+async def _run_api(runner: web.AppRunner, stop: asyncio.Event) -> None:
     try:
         await stop.wait()
     finally:
@@ -82,7 +106,9 @@ async def _serve(current: Settings, role: str, host: str, port: int, burst: bool
     loop = asyncio.get_running_loop()
     for sig in (signal.SIGTERM, signal.SIGINT):
         loop.add_signal_handler(sig, stop.set)
+    failure: BaseException | None = None
     async with connect(current, migrate=role in ("run", "worker", "scheduler", "api"), pool_size=20) as rt:
+        api = await _start_api(rt, host, port) if role in ("run", "api") else None
         tasks: dict[str, asyncio.Task[None]] = {}
         scheduler = Scheduler(rt) if role in ("run", "scheduler") else None
         worker = _SupervisedWorker(rt, burst=burst, max_jobs=concurrency, stop=stop) \
@@ -91,15 +117,17 @@ async def _serve(current: Settings, role: str, host: str, port: int, burst: bool
             tasks["scheduler"] = asyncio.create_task(scheduler.run())
         if worker is not None:
             tasks["worker"] = asyncio.create_task(worker.run())
-        if role in ("run", "api"):
-            tasks["api"] = asyncio.create_task(_run_api(rt, host, port, stop))
+        if api is not None:
+            tasks["api"] = asyncio.create_task(_run_api(api, stop))
         log.info("hirewire started", role=role, data_dir=str(current.data_dir))
         waiter = asyncio.create_task(stop.wait())
         done, _ = await asyncio.wait([waiter, *tasks.values()], return_when=asyncio.FIRST_COMPLETED)
         stop.set()
-        for task in done:
-            if task is not waiter and not task.cancelled() and task.exception() is not None:
-                log.error("role failed", error=repr(task.exception()))
+        for name, task in tasks.items():
+            if task in done and not task.cancelled() and (error := task.exception()) is not None:
+                log.error("role failed", role=name, error=repr(error))
+                failure = failure or (error if isinstance(error, HirewireError)
+                                      else HirewireError(f"{name} failed: {error!r}"))
         log.info("stopping", role=role)
         if scheduler is not None:
             scheduler.stop()
@@ -111,6 +139,8 @@ async def _serve(current: Settings, role: str, host: str, port: int, burst: bool
             with contextlib.suppress(asyncio.CancelledError, Exception):
                 await task
     log.info("stopped", role=role)
+    if failure is not None:  # the command did not do what it was asked: say so in its exit status
+        raise failure
 
 
 async def _drain(worker: Worker) -> None:

@@ -125,6 +125,33 @@ def test_the_largest_stored_id_and_zero_retention_are_accepted() -> None:
     assert parser.parse_args(["worker", "--concurrency", "1"]).concurrency == 1
 
 
+# -- deliveries --retry --------------------------------------------------------------------------
+
+
+async def test_retrying_a_delivery_that_does_not_exist_says_so_once(clean_db: str,
+                                                                    cli_env: Callable[..., dict[str, str]]) -> None:
+    env = cli_env()
+    missing = hw(env, "deliveries", "--retry", "999")
+    assert (missing.returncode, missing.stdout, missing.stderr.strip().splitlines()) == (
+        1, "", ["hirewire: no such delivery: 999"])
+
+    made = hw(env, "subscribe", "--email", "ada@example.org", "--query", "python")
+    assert made.returncode == 0, made.stderr
+    conn = await asyncpg.connect(clean_db)
+    try:
+        await store(conn, listing(), listing(title="Python Backend Developer", company="Globex"))
+        assert hw(env, "alerts", "backfill", made.stdout.split()[1]).returncode == 0
+        sent, dead = [r["id"] for r in await conn.fetch("SELECT id FROM deliveries ORDER BY id")]
+        await conn.execute("UPDATE deliveries SET state = 'sent' WHERE id = $1", sent)
+        await conn.execute("UPDATE deliveries SET state = 'dead' WHERE id = $1", dead)
+    finally:
+        await conn.close()
+    mixed = hw(env, "deliveries", "--retry", str(sent), "--retry", "999", "--retry", str(dead))
+    assert mixed.returncode == 1
+    assert mixed.stdout.strip() == f"queued 1 deliveries for retry: {dead}"
+    assert mixed.stderr.strip().splitlines() == [f"hirewire: no such delivery: 999; not failed or dead: {sent} (sent)"]
+
+
 # -- jobs search: the API's validation -----------------------------------------------------------
 
 

@@ -42,18 +42,36 @@ def deliveries_command(args: argparse.Namespace) -> int:
 
 
 async def _retry(rt: Runtime, ids: list[int] | None) -> int:
+    """Queue the deliveries asked for again; exit 1, with one line saying why, if any could not be.
+
+    "queued 0" is never printed for ids: it would read as success next to the line saying why.
+    """
     from workers.jobs import SEND_DELIVERY
     from workers.notify import delivery_job_id
 
     async with rt.pool.acquire() as conn:
         reset = await store.reset_for_retry(conn, ids)
+        refused = sorted(set(ids or []) - set(reset))
+        states = {r["id"]: r["state"] for r in await conn.fetch(
+            "SELECT id, state FROM deliveries WHERE id = ANY($1::bigint[])", refused)}
     for delivery_id in reset:
         # A fresh budget restarts attempts at 0; a unique suffix keeps arq from deduplicating a recent job.
         await rt.enqueue(SEND_DELIVERY, delivery_id,
                          job_id=f"{delivery_job_id(rt.settings.redis_prefix, delivery_id)}:manual:{time.time_ns()}")
-    print(f"queued {len(reset)} deliveries for retry" + (f": {', '.join(map(str, reset))}" if reset else ""))
-    missing = sorted(set(ids or []) - set(reset))
-    if missing:
-        print(f"hirewire: not failed or dead: {', '.join(map(str, missing))}", file=sys.stderr)
+    if reset:
+        print(f"queued {len(reset)} deliveries for retry: {', '.join(map(str, reset))}")
+    elif ids is None:
+        print("no dead deliveries to retry")
+    if refused:
+        print(f"hirewire: {_why_not(refused, states)}", file=sys.stderr)
         return 1
     return 0
+
+
+def _why_not(refused: list[int], states: dict[int, str]) -> str:
+    """One line for the ids that could not be retried: those that do not exist, then those in another state."""
+    missing = [str(i) for i in refused if i not in states]
+    other = [f"{i} ({states[i]})" for i in refused if i in states]
+    parts = ([f"no such delivery: {', '.join(missing)}"] if missing else []) + \
+            ([f"not failed or dead: {', '.join(other)}"] if other else [])
+    return "; ".join(parts)

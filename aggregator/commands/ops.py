@@ -10,6 +10,7 @@ from arq.jobs import Job
 
 from aggregator import pipeline
 from aggregator.commands.common import alert_spec, run_with_runtime, table, whole
+from aggregator.display import salary_text
 from aggregator.errors import InputError
 from aggregator.runtime import Runtime
 from aggregator.store import db
@@ -178,18 +179,10 @@ def jobs_search_command(args: argparse.Namespace) -> int:
             print("no jobs found", file=sys.stderr)
             return 0
         print(table(["id", "title", "company", "remote", "salary", "posted", "url"],
-                    [[r["id"], r["title"], r["company"], r["remote"], _salary(r), r["posted_at"], r["url"]]
+                    [[r["id"], r["title"], r["company"], r["remote"],
+                      salary_text(r["salary_min"], r["salary_max"], r["salary_currency"], r["salary_period"]),
+                      r["posted_at"], r["url"]]
                      for r in rows], max_width=60))
         return 0
 
     return run_with_runtime(go)
-
-
-def _salary(row: object) -> str | None:
-    low, high, cur, per = (row["salary_min"], row["salary_max"], row["salary_currency"],  # type: ignore[index]
-                           row["salary_period"])  # type: ignore[index]
-    if low is None and high is None:
-        return None
-    span = f"{low:,.0f}" if high in (None, low) else (f"{low:,.0f}–{high:,.0f}" if low else f"≤{high:,.0f}")
-    return f"{span} {cur or ''}/{per or 'year'}".replace(" /", "/")
-

@@ -27,9 +27,23 @@ from aggregator.config import Settings, load_settings
 from aggregator.embedded import EmbeddedServers
 from aggregator.runtime import Runtime, connect
 from aggregator.store import db
+from aggregator.store import sources as store_sources
 from scrapers import sources as registry
+from scrapers.fetch import Fetcher
 
 ROOT = Path(__file__).resolve().parents[1]
+
+
+@contextlib.asynccontextmanager
+async def fetching(settings: Settings, source: str | None = None) -> AsyncIterator[tuple[Runtime, Fetcher]]:
+    """A runtime and a fetcher on `settings`, with `source` (if named) enabled in the store: what a
+    worker holds when it refreshes a source, for tests that drive `pipeline.refresh_source`."""
+    async with connect(settings) as rt, Fetcher(settings.fetch, redis=rt.redis,
+                                                prefix=settings.redis_prefix) as fetcher:
+        if source is not None:
+            async with rt.pool.acquire() as conn:
+                await store_sources.sync(conn, {source: True})
+        yield rt, fetcher
 SHARED_REAL = ROOT.parent / "shared" / "fixtures" / "real"
 
 

@@ -12,10 +12,8 @@ from aiohttp import web
 
 from aggregator import pipeline
 from aggregator.config import Settings
-from aggregator.runtime import connect
 from aggregator.store import sources as store_sources
-from scrapers.fetch import Fetcher
-from tests.conftest import ROOT
+from tests.conftest import ROOT, fetching
 
 SAMPLE = json.loads((ROOT / "aggregator" / "samples" / "greenhouse.json").read_bytes())
 #: Python backend roles in the sample (the designer is skipped).
@@ -52,8 +50,7 @@ async def test_each_board_is_stored_and_handed_over_before_the_next_is_read(
     events: list[str] = []
     settings = _settings(make_settings, await http_server(boards(events)), ["first", "second"])
 
-    async with connect(settings) as rt, Fetcher(settings.fetch, redis=rt.redis,
-                                                prefix=settings.redis_prefix) as fetcher:
+    async with fetching(settings) as (rt, fetcher):
         async def hand_over(job_ids: list[int]) -> None:
             async with rt.pool.acquire() as conn:
                 scopes = await conn.fetch("SELECT DISTINCT p.scope FROM postings p WHERE p.job_id = ANY($1)", job_ids)
@@ -73,10 +70,7 @@ async def test_a_run_cut_short_keeps_the_boards_it_finished(
     events: list[str] = []
     stall = asyncio.Event()
     settings = _settings(make_settings, await http_server(boards(events, stall)), ["first", "slow"])
-    async with connect(settings) as rt, Fetcher(settings.fetch, redis=rt.redis,
-                                                prefix=settings.redis_prefix) as fetcher:
-        async with rt.pool.acquire() as conn:
-            await store_sources.sync(conn, {"greenhouse": True})
+    async with fetching(settings, "greenhouse") as (rt, fetcher):
         run = asyncio.create_task(pipeline.refresh_source(settings, rt.pool, fetcher, "greenhouse"))
         await asyncio.wait_for(stall.wait(), 10)
         run.cancel()  # as the worker's job timeout does

@@ -15,9 +15,7 @@ from aiohttp import web
 from aggregator import pipeline
 from aggregator.config import Settings
 from aggregator.runtime import Runtime, connect
-from aggregator.store import sources as store_sources
-from scrapers.fetch import Fetcher
-from tests.conftest import ROOT
+from tests.conftest import ROOT, fetching
 from workers.scheduler import Scheduler
 from workers.settings import build_worker
 
@@ -64,10 +62,7 @@ async def test_failures_back_off_exponentially_capped_and_success_closes(
     base = await http_server(app)
     settings = make_settings({"remotive": {"url": f"{base}/feed", "every": "10s", **FAST}})
     settings = replace(settings, fetch=replace(settings.fetch, max_backoff=35.0))
-    async with connect(settings) as rt, Fetcher(settings.fetch, redis=rt.redis,
-                                                prefix=settings.redis_prefix) as fetcher:
-        async with rt.pool.acquire() as conn:
-            await store_sources.sync(conn, {"remotive": True})
+    async with fetching(settings, "remotive") as (rt, fetcher):
         waits = []
         for _ in range(4):
             report = await pipeline.refresh_source(settings, rt.pool, fetcher, "remotive")
@@ -107,10 +102,7 @@ async def test_retry_after_beyond_the_cap_defers_the_schedule(
     app.router.add_get("/feed", limited)
     base = await http_server(app)
     settings = make_settings({"remotive": {"url": f"{base}/feed", "every": "10s", **FAST}})
-    async with connect(settings) as rt, Fetcher(settings.fetch, redis=rt.redis,
-                                                prefix=settings.redis_prefix) as fetcher:
-        async with rt.pool.acquire() as conn:
-            await store_sources.sync(conn, {"remotive": True})
+    async with fetching(settings, "remotive") as (rt, fetcher):
         await pipeline.refresh_source(settings, rt.pool, fetcher, "remotive")
         failures, wait, _ = await health(rt, "remotive")
     assert failures == 1 and 3590 <= wait <= 3601

@@ -9,10 +9,7 @@ from aiohttp import web
 
 from aggregator import pipeline
 from aggregator.config import Settings
-from aggregator.runtime import connect
-from aggregator.store import sources as store_sources
-from scrapers.fetch import Fetcher
-from tests.conftest import ROOT
+from tests.conftest import ROOT, fetching
 
 SAMPLE = (ROOT / "aggregator" / "samples" / "remotive.json").read_bytes()
 Serve = Callable[[web.Application], Awaitable[str]]
@@ -47,10 +44,7 @@ async def test_not_modified_is_recorded_and_nothing_is_reingested(
     app = cached_feed(etag, modified)
     base = await http_server(app)
     settings = make_settings({"remotive": {"url": f"{base}/api/remote-jobs", **FAST}})
-    async with connect(settings) as rt, Fetcher(settings.fetch, redis=rt.redis,
-                                                prefix=settings.redis_prefix) as fetcher:
-        async with rt.pool.acquire() as conn:
-            await store_sources.sync(conn, {"remotive": True})
+    async with fetching(settings, "remotive") as (rt, fetcher):
         first = await pipeline.refresh_source(settings, rt.pool, fetcher, "remotive")
         async with rt.pool.acquire() as conn:
             before = await conn.fetch("SELECT external_id, updated_at, last_seen FROM postings ORDER BY 1")
@@ -75,8 +69,7 @@ async def test_switch_off_sends_no_validators(clean_db: str, make_settings: Call
     app = cached_feed('"abc"', None)
     base = await http_server(app)
     settings = make_settings({"remotive": {"url": f"{base}/api/remote-jobs", "conditional": False, **FAST}})
-    async with connect(settings) as rt, Fetcher(settings.fetch, redis=rt.redis,
-                                                prefix=settings.redis_prefix) as fetcher:
+    async with fetching(settings) as (rt, fetcher):
         for _ in range(2):
             await pipeline.refresh_source(settings, rt.pool, fetcher, "remotive")
         async with rt.pool.acquire() as conn:
@@ -89,8 +82,7 @@ async def test_retried_fetch_records_attempts_and_stores_once(
     app = cached_feed(None, None, fail_first=1)
     base = await http_server(app)
     settings = make_settings({"remotive": {"url": f"{base}/api/remote-jobs", **FAST}})
-    async with connect(settings) as rt, Fetcher(settings.fetch, redis=rt.redis,
-                                                prefix=settings.redis_prefix) as fetcher:
+    async with fetching(settings) as (rt, fetcher):
         for _ in range(2):
             await pipeline.refresh_source(settings, rt.pool, fetcher, "remotive")
         async with rt.pool.acquire() as conn:

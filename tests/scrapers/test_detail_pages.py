@@ -11,9 +11,7 @@ from aiohttp import web
 
 from aggregator import pipeline
 from aggregator.config import Settings
-from aggregator.runtime import connect
-from aggregator.store import sources as store_sources
-from scrapers.fetch import Fetcher
+from tests.conftest import fetching
 
 LIST_ENTRIES = [
     {"id": "1", "name": "Senior Python Engineer", "company": {"identifier": "acme", "name": "Acme"}},
@@ -64,10 +62,7 @@ async def _refresh(make_settings: Callable[..., Settings], http_server: Callable
     settings = make_settings({"smartrecruiters": {
         "url": f"{base}/v1/companies/{{board}}/postings?limit=100&offset=0", "boards": ["acme"],
         "rate": 100.0, "burst": 10}})
-    async with connect(settings) as rt, Fetcher(settings.fetch, redis=rt.redis,
-                                                prefix=settings.redis_prefix) as fetcher:
-        async with rt.pool.acquire() as conn:
-            await store_sources.sync(conn, {"smartrecruiters": True})
+    async with fetching(settings, "smartrecruiters") as (rt, fetcher):
         reports = [await pipeline.refresh_source(settings, rt.pool, fetcher, "smartrecruiters") for _ in range(times)]
         async with rt.pool.acquire() as conn:
             remembered = [r["url"] for r in await conn.fetch("SELECT url FROM http_cache")]

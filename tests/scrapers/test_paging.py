@@ -14,10 +14,7 @@ from aggregator import pipeline
 from aggregator.config import Settings
 from aggregator.model import Listing, RawListing
 from aggregator.normalise import normalise
-from aggregator.runtime import connect
-from aggregator.store import sources as store_sources
-from scrapers.fetch import Fetcher
-from tests.conftest import ROOT
+from tests.conftest import ROOT, fetching
 
 SAMPLE = json.loads((ROOT / "aggregator" / "samples" / "arbeitnow.json").read_bytes())
 PAGES = web.AppKey("pages", list[int])
@@ -46,10 +43,7 @@ async def test_next_links_are_followed_up_to_the_page_cap(
     base = await http_server(app)
     settings = make_settings({"arbeitnow": {"url": f"{base}/api/job-board-api?page=1", "max_pages": 3,
                                             "rate": 100.0, "burst": 10, "keep_all": True}})
-    async with connect(settings) as rt, Fetcher(settings.fetch, redis=rt.redis,
-                                                prefix=settings.redis_prefix) as fetcher:
-        async with rt.pool.acquire() as conn:
-            await store_sources.sync(conn, {"arbeitnow": True})
+    async with fetching(settings, "arbeitnow") as (rt, fetcher):
         with capture_logs() as logs:
             report = await pipeline.refresh_source(settings, rt.pool, fetcher, "arbeitnow")
         async with rt.pool.acquire() as conn:
@@ -80,10 +74,7 @@ async def test_pages_are_parsed_and_normalised_off_the_event_loop(
     base = await http_server(endless_feed())
     settings = make_settings({"arbeitnow": {"url": f"{base}/api/job-board-api?page=1", "max_pages": 2,
                                             "rate": 100.0, "burst": 10, "keep_all": True}})
-    async with connect(settings) as rt, Fetcher(settings.fetch, redis=rt.redis,
-                                                prefix=settings.redis_prefix) as fetcher:
-        async with rt.pool.acquire() as conn:
-            await store_sources.sync(conn, {"arbeitnow": True})
+    async with fetching(settings, "arbeitnow") as (rt, fetcher):
         report = await pipeline.refresh_source(settings, rt.pool, fetcher, "arbeitnow")
         async with rt.pool.acquire() as conn:
             stored = await conn.fetchval("SELECT count(*) FROM postings WHERE source = 'arbeitnow'")

@@ -26,10 +26,8 @@ from aiohttp import web
 from aggregator import pipeline
 from aggregator.config import Settings
 from aggregator.errors import ParseError
-from aggregator.runtime import connect
-from aggregator.store import sources as store_sources
 from scrapers import sources
-from scrapers.fetch import Fetcher
+from tests.conftest import fetching
 from tests.sources.conftest import REAL, SAMPLES, parse
 from tests.sources.test_corpus import MIN_LISTINGS, PREFIX_SOURCE
 
@@ -324,10 +322,7 @@ async def test_a_board_answering_another_sources_payload_is_a_recorded_parse_fai
     settings = make_settings({"greenhouse": {"url": f"{base}/v1/boards/{{board}}/jobs?content=true",
                                              "boards": ["acme"], "rate": 100.0, "burst": 10}})
     reason = "greenhouse: not this source's payload: none of its 5 jobs has 'absolute_url' or 'content'"
-    async with connect(settings) as rt, Fetcher(settings.fetch, redis=rt.redis,
-                                                prefix=settings.redis_prefix) as fetcher:
-        async with rt.pool.acquire() as conn:
-            await store_sources.sync(conn, {"greenhouse": True})
+    async with fetching(settings, "greenhouse") as (rt, fetcher):
         report = await pipeline.refresh_source(settings, rt.pool, fetcher, "greenhouse")
         async with rt.pool.acquire() as conn:
             postings = await conn.fetchval("SELECT count(*) FROM postings")

@@ -23,10 +23,13 @@ from aggregator.normalise.countries import COUNTRY_NAMES
 from aggregator.normalise.currency import ISO_CODES, RATES_TO_USD, to_usd
 from aggregator.regions import regions_of
 
-__all__ = ["FREQUENCIES", "MAX_QUERY_CHARS", "AlertSpec", "MinSalary", "check_json_shape", "check_webhook",
-           "new_webhook_secret", "parse_alert"]
+__all__ = ["FREQUENCIES", "MAX_QUERY_CHARS", "SEARCH_CHANNEL", "AlertSpec", "MinSalary", "check_json_shape",
+           "check_webhook", "new_webhook_secret", "parse_alert"]
 
 FREQUENCIES = ("instant", "daily", "weekly")
+#: A job search (the API's and `hirewire jobs search`) is checked as an alert, so it refuses exactly
+#: what an alert would; parse_alert insists on a channel, and a search has none: this stands in.
+SEARCH_CHANNEL = {"email": "search@hirewire.invalid"}
 MAX_QUERY_CHARS = 500
 MAX_QUERY_WORDS = 32
 _MAX_LIST = 50

@@ -515,7 +515,8 @@ async def _run(resolved_settings: Settings, env: Mapping[str, str], out_dir: Pat
                     _own_database(settings.database_url)))
             rt = await stack.enter_async_context(connect(settings, migrate=True))
             stack.push_async_callback(_forget, rt.redis, settings.redis_prefix, settings.queue_name)
-            await _require_empty(rt)
+            if not own_database:  # a database of its own is empty by construction
+                await _require_empty(rt)
             for data in _alert_specs(f"{hooks_url}/hooks/hirewire"):
                 spec = parse_alert(data, allow_private=True)
                 if spec.webhook:

@@ -14,7 +14,7 @@ from typing import Any
 import asyncpg
 from aiohttp import web
 
-from aggregator.alerts import parse_alert
+from aggregator.alerts import SEARCH_CHANNEL, parse_alert
 from aggregator.api.base import RUNTIME, ApiError, json_response, whole_number
 from aggregator.errors import InputError
 from aggregator.store import jobs as store_jobs
@@ -26,8 +26,6 @@ routes = web.RouteTableDef()
 _LIST_PARAMS = ("remote", "countries", "seniority", "skills", "sources")
 _PARAMS = {"query", *_LIST_PARAMS, "include_closed", "python_only", "limit", "cursor"}
 _MAX_LIMIT = 100
-#: A throwaway channel: parse_alert insists on one, a search has none.
-_NO_CHANNEL = {"email": "search@hirewire.invalid"}
 _SUMMARY = ("id", "title", "company", "url", "apply_url", "location_raw", "locations", "remote", "employment_type",
             "seniority", "salary_min", "salary_max", "salary_currency", "salary_period", "skills", "posted_at",
             "python_backend", "first_seen", "last_seen", "closed_at", "remote_regions", "salary_annual_min",
@@ -76,15 +74,13 @@ def job_query(request: web.Request) -> store_jobs.JobQuery:
     alert["skills"] = {"all": alert["skills"]}
     alert["query"] = request.query.get("query", "")
     try:
-        spec = parse_alert({**alert, "channel": _NO_CHANNEL})
+        spec = parse_alert({**alert, "channel": SEARCH_CHANNEL})
     except InputError as exc:
         raise InputError("skills" if exc.field.startswith("skills") else exc.field, exc.message) from None
     cursor = request.query.get("cursor")
-    return store_jobs.JobQuery(text=spec.query, remote=spec.remote, countries=spec.countries,
-                               seniority=spec.seniority, skills=spec.skills_all, sources=spec.sources,
-                               include_closed=_bool(request, "include_closed"),
-                               python_only=_bool(request, "python_only"), limit=_limit(request),
-                               after=decode_cursor(cursor) if cursor else None)
+    return store_jobs.JobQuery.of(spec, include_closed=_bool(request, "include_closed"),
+                                  python_only=_bool(request, "python_only"), limit=_limit(request),
+                                  after=decode_cursor(cursor) if cursor else None)
 
 
 def _summary(row: asyncpg.Record) -> dict[str, Any]:

@@ -52,8 +52,7 @@ async def _retry(rt: Runtime, ids: list[int] | None) -> int:
     async with rt.pool.acquire() as conn:
         reset = await store.reset_for_retry(conn, ids)
         refused = sorted(set(ids or []) - set(reset))
-        states = {r["id"]: r["state"] for r in await conn.fetch(
-            "SELECT id, state FROM deliveries WHERE id = ANY($1::bigint[])", refused)}
+        states = await store.states(conn, refused)
     for delivery_id in reset:
         # A fresh budget restarts attempts at 0; a unique suffix keeps arq from deduplicating a recent job.
         await rt.enqueue(SEND_DELIVERY, delivery_id,

@@ -9,6 +9,7 @@ from typing import Any
 from arq.jobs import Job
 
 from aggregator import pipeline
+from aggregator.alerts import SEARCH_CHANNEL
 from aggregator.commands.common import alert_spec, run_with_runtime, table, whole
 from aggregator.display import salary_text
 from aggregator.errors import InputError
@@ -158,8 +159,6 @@ def stats_command(args: argparse.Namespace) -> int:
 #: The `jobs search` flag standing for each alert field, to name it in a refusal.
 _SEARCH_FLAGS = {"query": "QUERY", "remote": "--remote", "countries": "--country", "seniority": "--seniority",
                  "skills": "--skill", "sources": "--source"}
-#: parse_alert insists on a channel; a search has none.
-_NO_CHANNEL = {"email": "search@hirewire.invalid"}
 
 
 def jobs_search_command(args: argparse.Namespace) -> int:
@@ -167,10 +166,8 @@ def jobs_search_command(args: argparse.Namespace) -> int:
     # (django → Django, as stored) and an unknown country, skill or source is refused, not matched by nothing.
     spec = alert_spec({"query": args.query, "remote": args.remote, "countries": args.countries,
                        "seniority": args.seniority, "skills": {"all": args.skills}, "sources": args.sources,
-                       "channel": _NO_CHANNEL}, _SEARCH_FLAGS)
-    query = store_jobs.JobQuery(text=spec.query, remote=spec.remote, countries=spec.countries,
-                                seniority=spec.seniority, skills=spec.skills_all, sources=spec.sources,
-                                include_closed=args.include_closed, limit=args.limit)
+                       "channel": SEARCH_CHANNEL}, _SEARCH_FLAGS)
+    query = store_jobs.JobQuery.of(spec, include_closed=args.include_closed, limit=args.limit)
 
     async def go(rt: Runtime) -> int:
         async with rt.pool.acquire() as conn:

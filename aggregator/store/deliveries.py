@@ -21,7 +21,7 @@ import asyncpg
 
 __all__ = ["Claimed", "DueBatch", "alert_for_delivery", "claim_batch", "digest_candidates", "disable_alert",
            "due_batches", "jobs_for", "list_deliveries", "load_alert", "mark_dead", "mark_failed", "mark_sent",
-           "mark_skipped", "open_digest", "reset_for_retry"]
+           "mark_skipped", "open_digest", "reset_for_retry", "states"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -187,4 +187,10 @@ async def reset_for_retry(conn: asyncpg.Connection, ids: Sequence[int] | None = 
     rows = await conn.fetch(f"UPDATE deliveries SET state = 'pending', attempts = 0, next_attempt_at = now(), "
                             f"updated_at = now() WHERE {condition} RETURNING id", *args)
     return sorted(r["id"] for r in rows)
+
+
+async def states(conn: asyncpg.Connection, ids: Sequence[int]) -> dict[int, str]:
+    """The state of each of these deliveries that exists (what an operator's retry reports on)."""
+    rows = await conn.fetch("SELECT id, state FROM deliveries WHERE id = ANY($1::bigint[])", list(ids))
+    return {r["id"]: r["state"] for r in rows}
 

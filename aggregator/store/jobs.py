@@ -3,10 +3,14 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
 
 import asyncpg
 
 from aggregator.regions import regions_of
+
+if TYPE_CHECKING:
+    from aggregator.alerts import AlertSpec
 
 
 @dataclass(slots=True)
@@ -28,6 +32,12 @@ class JobQuery:
     limit: int = 20
     #: Keyset cursor: (rank, id) of the last row of the previous page.
     after: tuple[float, int] | None = None
+
+    @classmethod
+    def of(cls, filters: AlertSpec, **rest: Any) -> JobQuery:
+        """The search for an alert's query and filters (a search is checked as an alert is)."""
+        return cls(text=filters.query, remote=filters.remote, countries=filters.countries,
+                   seniority=filters.seniority, skills=filters.skills_all, sources=filters.sources, **rest)
 
 
 _COLUMNS = """j.id, j.title, j.company, j.url, j.apply_url, j.location_raw, j.locations, j.remote,

@@ -147,7 +147,10 @@ class Settings:
     redis_prefix: str = "hirewire"
     #: Size of the asyncpg statement cache; 0 behind pgbouncer in transaction mode.
     statement_cache_size: int = 100
+    #: Days the raw item of a posting is kept for re-parsing; the sweep deletes older ones.
     raw_retention_days: int = 30
+    #: Days the record of each fetch attempt (`fetch_runs`) is kept; the sweep deletes older ones.
+    fetch_log_days: int = 30
     #: Connections one batch of new jobs is matched on at once (PostgreSQL runs each on one core).
     match_connections: int = 2
     #: Seconds a worker may go without a heartbeat before other workers run its jobs again.
@@ -504,6 +507,7 @@ def load_settings(env: Mapping[str, str] | None = None) -> Settings:
         statement_cache_size=parse_int(get("HIREWIRE_STATEMENT_CACHE_SIZE") or 100, "HIREWIRE_STATEMENT_CACHE_SIZE",
                                   0, 100_000),
         raw_retention_days=parse_int(get("HIREWIRE_RAW_RETENTION_DAYS") or 30, "HIREWIRE_RAW_RETENTION_DAYS", 0, 36500),
+        fetch_log_days=parse_int(get("HIREWIRE_FETCH_LOG_DAYS") or 30, "HIREWIRE_FETCH_LOG_DAYS", 1, 36500),
         match_connections=parse_int(get("HIREWIRE_MATCH_CONNECTIONS") or 2, "HIREWIRE_MATCH_CONNECTIONS", 1, 32),
         dead_worker_after=parse_duration(get("HIREWIRE_DEAD_WORKER_AFTER") or "30s", "HIREWIRE_DEAD_WORKER_AFTER"),
         trusted_proxies=trusted_proxies,

@@ -19,6 +19,8 @@ from arq.constants import in_progress_key_prefix
 from aggregator import match, metrics, pipeline
 from aggregator.runtime import Runtime
 from aggregator.store import alerts as store_alerts
+from aggregator.store import raw_items as store_raw_items
+from aggregator.store import sources as store_sources
 from aggregator.store import subscriptions
 from aggregator.store.deliveries import DueBatch
 from aggregator.tokens import CONFIRM_MAX_AGE
@@ -32,6 +34,10 @@ MATCH_JOBS = "match_jobs"
 SEND_DELIVERY = "send_delivery"
 SWEEP = "sweep"
 REKEY_ALERTS = "rekey_alerts"
+
+#: Rows of each kind one sweep deletes past their retention at most: a backlog (a first upgrade, a
+#: shortened retention) goes in short transactions, 14 million a day at one sweep a minute.
+PURGE_PER_SWEEP = 10_000
 
 #: How often the token shares behind alerts' anchor keys are re-measured (and every alert re-keyed).
 REKEY_EVERY = timedelta(days=1)
@@ -117,7 +123,8 @@ async def rekey_alerts(ctx: dict[str, Any]) -> int:
 
 
 async def sweep(ctx: dict[str, Any]) -> None:
-    """Catch up on anything a crash may have left: unmatched jobs, due digests and due deliveries.
+    """Catch up on anything a crash may have left: unmatched jobs, due digests and due deliveries;
+    and apply the retentions (expired subscriptions, raw items, the fetch log).
 
     Deliveries come back here when their retry is due, when their enqueue was lost, or when the
     worker sending them died (its lease ran out); the job id names the attempt, so a retry that is
@@ -129,6 +136,10 @@ async def sweep(ctx: dict[str, Any]) -> None:
         # Pending subscriptions whose confirmation link has expired can never be confirmed.
         await subscriptions.drop_unconfirmed(conn, CONFIRM_MAX_AGE // 86400 + 1)
         measured = await match.token_shares_measured_at(conn)
+        raw = await store_raw_items.purge(conn, rt.settings.raw_retention_days, limit=PURGE_PER_SWEEP)
+        runs = await store_sources.prune_runs(conn, rt.settings.fetch_log_days, limit=PURGE_PER_SWEEP)
+    if raw or runs:
+        log.info("retention applied", raw_items=raw, fetch_runs=runs)
     if job_ids:
         await rt.enqueue(MATCH_JOBS, job_ids)
     now = datetime.now(UTC)

@@ -40,8 +40,12 @@ ORDER BY p.id
 LIMIT $3
 """
 
+# Oldest first through raw_items_fetched; `$2` caps one call, so a backlog is deleted in short
+# transactions (the sweep's) rather than one that holds every row it deletes.
 _PURGE = """
-DELETE FROM raw_items WHERE fetched_at < now() - make_interval(days => $1)
+DELETE FROM raw_items WHERE posting_id = ANY(ARRAY(
+    SELECT posting_id FROM raw_items WHERE fetched_at < now() - make_interval(days => $1)
+    ORDER BY fetched_at LIMIT $2))
 """
 
 
@@ -51,13 +55,14 @@ async def read_batch(conn: asyncpg.Connection, source: str, *, after: int = 0, l
     return [StoredItem(row["id"], row["external_id"], row["scope"], bytes(row["payload"])) for row in rows]
 
 
-async def purge(conn: asyncpg.Connection, older_than_days: int) -> int:
-    """Delete raw items fetched more than `older_than_days` days ago; returns how many went.
+async def purge(conn: asyncpg.Connection, older_than_days: int, *, limit: int | None = None) -> int:
+    """Delete raw items fetched more than `older_than_days` days ago, the oldest `limit` of them at
+    most (None: all); returns how many went.
 
     The posting itself stays: only the ability to re-parse it is given up, which is the retention's
     trade of disk for re-parsing reach.
     """
     if older_than_days < 0:
         raise ValueError("older_than_days must not be negative")
-    status: str = await conn.execute(_PURGE, older_than_days)
+    status: str = await conn.execute(_PURGE, older_than_days, limit)
     return int(status.rsplit(" ", 1)[-1])

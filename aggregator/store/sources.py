@@ -79,6 +79,30 @@ async def record_runs(conn: asyncpg.Connection, runs: Iterable[FetchRun]) -> Non
                VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)""", rows)
 
 
+# Per source, oldest first, through fetch_runs_source_started (read backwards); `$2` caps one call.
+_PRUNE_RUNS = """
+DELETE FROM fetch_runs WHERE id = ANY(ARRAY(
+    SELECT old.id FROM sources s CROSS JOIN LATERAL (
+        SELECT f.id FROM fetch_runs f
+        WHERE f.source = s.name AND f.started_at < now() - make_interval(days => $1)
+        ORDER BY f.started_at LIMIT $2) old
+    LIMIT $2))
+"""
+
+
+async def prune_runs(conn: asyncpg.Connection, older_than_days: int, *, limit: int) -> int:
+    """Delete fetch attempts recorded more than `older_than_days` days ago, `limit` at most; returns
+    how many went.
+
+    `fetch_runs` gains a row per URL read (a sitemap of a thousand pages every six hours is 4,000 a
+    day), and what it is for, telling why a source fails now, needs only the recent ones.
+    """
+    if older_than_days < 0:
+        raise ValueError("older_than_days must not be negative")
+    status: str = await conn.execute(_PRUNE_RUNS, older_than_days, limit)
+    return int(status.rsplit(" ", 1)[-1])
+
+
 async def record_success(conn: asyncpg.Connection, name: str, every: float) -> None:
     """Close the circuit: clear the failure count and schedule the next regular run."""
     await conn.execute(

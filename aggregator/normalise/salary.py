@@ -115,7 +115,7 @@ _UNIT = (r"(?P<unit>year|yr|y|annum|an|jahr|month|mo|mth|monat|mois|mês|mes|må
 _BARE = (r"(?P<bare>yearly|annually|annual|p\.?\s?a\.?(?![a-z])|pa(?![a-z])|lpa|jährlich|hourly"
          r"|monthly|pcm|monatlich|miesięcznie|weekly|daily|ph(?![a-z]))")
 _PERIOD_AFTER = re.compile(
-    r"^[\s(),]*(?:(?:gross|brutto|netto|net|base|salary|total|ote|before\s+tax|"
+    r"^[\s(),+]*(?:(?:gross|brutto|netto|net|base|salary|total|ote|before\s+tax|"
     r"usd|eur|gbp|chf|cad|aud|inr|pln|sek)\b[\s(),]*)*"
     r"(?:(?:/|per\b|an?\b|each\b|every\b|pro\b|par\b|im\b|p/)\s*" + _UNIT + "|" + _BARE + ")",
     re.IGNORECASE,
@@ -196,10 +196,19 @@ def _candidate(text: str, first: Amount, second: Amount | None, default: str | N
         before = text[max(0, first.start - 25):first.start]
         if _UP_TO.search(before):
             return _checked(None, hi_value, currency or default, period)
-        attached_plus = text.startswith("+", first.end) and not text.startswith("+ ", first.end)
-        if _FROM.search(before) or attached_plus:
+        if _FROM.search(before) or _at_least(text, first):
             return _checked(lo_value, None, currency or default, period)
     return _checked(lo_value, hi_value, currency or default, period)
+
+
+def _at_least(text: str, amount: Amount) -> bool:
+    """Whether a "+" written against the figure makes it a floor: "$120k+", "$120k+ DOE", "$110,000+ per year".
+
+    Only a "+" with no space before it counts; "$120k + equity" adds something else to a stated figure.
+    What follows the "+" does not matter: "$120k+ bonus" still promises at least $120k, so reading it as
+    a floor is never wrong, while reading "$120k+ based on experience" as exactly $120k caps the pay.
+    """
+    return text.startswith("+", amount.end)
 
 
 def _share_multiplier(first: Amount, second: Amount) -> tuple[float, float]:

@@ -1,0 +1,18 @@
+"""Field values of particular listings in the real captured payloads (../shared/fixtures/real), as a
+reader of the listing sees them: each case is a value that was once wrong for that listing.
+
+Skipped, with the reason, when the corpus is absent.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from tests.sources.conftest import listing_by_id, parse_normalised
+
+
+def test_a_salary_written_with_a_plus_is_a_floor_not_a_cap(real: Callable[[str], bytes]) -> None:
+    """wwr-1's Stimulus ad says "Salary: $120k+ based on experience": at least $120k, with no maximum."""
+    listing = listing_by_id(parse_normalised("weworkremotely", real("wwr-1.rss")), "stimulus-software-engineer")
+    assert (listing.salary_min, listing.salary_max, listing.salary_currency, listing.salary_period) == (
+        120_000, None, "USD", "year")

@@ -34,6 +34,8 @@ class MailSink:
     """Collects what the SMTP server accepted; `reject` answers the next DATA commands with codes."""
 
     messages: list[EmailMessage] = field(default_factory=list)
+    #: The DATA exactly as it arrived, for checks on encodings and line lengths.
+    raws: list[bytes] = field(default_factory=list)
     envelopes: list[tuple[str, list[str]]] = field(default_factory=list)
     reject: list[str] = field(default_factory=list)
     connections: int = 0
@@ -48,6 +50,7 @@ class MailSink:
         if self.reject:
             return self.reject.pop(0)
         raw = envelope.original_content or b""
+        self.raws.append(raw)
         self.messages.append(email.message_from_bytes(raw, policy=email.policy.default))  # type: ignore[arg-type]
         self.envelopes.append((str(envelope.mail_from), list(envelope.rcpt_tos)))
         return "250 OK"

@@ -10,6 +10,7 @@ from aggregator.runtime import connect
 from aggregator.tokens import read_unsubscribe_token
 from tests.notify.conftest import FAST, MailSink, add_alert, add_delivery, add_job, delivery
 from workers.notify import Notifier
+from workers.notify.confirmation import send_confirmation
 
 EVIL_HTML = ('<p>Great team</p><script>alert(1)</script><img src=x onerror="alert(2)">'
              '<a href="javascript:alert(3)">click</a><a href="https://ok.example/apply">apply</a>'
@@ -146,3 +147,38 @@ async def test_no_smtp_configured_fails_visibly(runtime: Any) -> None:
     outcome = await Notifier(runtime, FAST).deliver(did)
     assert outcome.state == "failed"
     assert "HIREWIRE_SMTP_URL" in (await delivery(runtime, did))["last_error"]
+
+
+async def test_bodies_are_seven_bit_with_short_encoded_lines(clean_db: str, smtp_server: tuple[str, MailSink],
+                                                             with_smtp: Callable[..., Any]) -> None:
+    """Relays without 8BITMIME and spam filters (MIME_QP_LONG_LINE) both get a conforming message."""
+    url, sink = smtp_server
+    async with connect(with_smtp(url)) as rt:
+        async with rt.pool.acquire() as conn:
+            job = await add_job(conn, company="Zürcher Kantonalbank — 株式会社", description_text="Bau " * 400,
+                                description_html="<p>" + "Grüße aus Zürich. " * 200 + "</p>")
+            alert = await add_alert(conn, email_to="ada@example.org")
+            did = await add_delivery(conn, alert, job, "ada@example.org")
+        notifier = Notifier(rt, FAST)
+        assert (await notifier.deliver(did)).state == "sent"
+        await notifier.aclose()
+
+    [raw] = sink.raws
+    assert max(raw) < 128, "8-bit bytes sent without BODY=8BITMIME"
+    head, _, body = raw.partition(b"\r\n\r\n")
+    assert raw.count(b"MIME-Version: 1.0") == 1  # the top level only, not again in a part
+    unsubscribe = next(line for line in head.split(b"\r\n") if line.startswith(b"List-Unsubscribe: "))
+    assert unsubscribe.endswith(b">")  # still one unfolded line (DKIM)
+    assert max(len(line) for line in body.split(b"\r\n")) <= 76  # RFC 2045 §6.7 rule 5
+    text, html = _parts(sink.messages[0])
+    assert "Zürcher Kantonalbank — 株式会社" in text and "Grüße aus Zürich." in html
+
+
+async def test_confirmation_mail_is_seven_bit_too(smtp_server: tuple[str, MailSink],
+                                                  with_smtp: Callable[..., Any]) -> None:
+    url, sink = smtp_server
+    await send_confirmation(with_smtp(url), 5, "ada@example.org", "Entwickler Zürich")
+    [raw] = sink.raws
+    assert max(raw) < 128 and raw.count(b"MIME-Version: 1.0") == 1
+    text, html = _parts(sink.messages[0])
+    assert 'for "Entwickler Zürich"' in text and "/confirm/" in html

@@ -17,6 +17,7 @@ from jinja2 import Environment, StrictUndefined
 from aggregator.config import Settings
 from aggregator.errors import PermanentDeliveryError, TransientDeliveryError
 from aggregator.tokens import CONFIRM_MAX_AGE, confirmation_token
+from workers.notify.email import set_alternatives
 from workers.notify.render import header_text
 from workers.notify.smtp import SmtpSender, parse_smtp_url
 
@@ -73,8 +74,7 @@ def build_confirmation(settings: Settings, alert_id: int, email: str, query: str
     message["Date"] = formatdate(usegmt=True)
     message["Message-ID"] = make_msgid("hirewire.confirm", domain=sender.domain)
     message["Auto-Submitted"] = "auto-generated"
-    message.set_content(_TEXT_ENV.from_string(_TEXT).render(context))
-    message.add_alternative(_ENV.from_string(_HTML).render(context), subtype="html")
+    set_alternatives(message, _TEXT_ENV.from_string(_TEXT).render(context), _ENV.from_string(_HTML).render(context))
     return message
 
 

@@ -23,7 +23,7 @@ from workers.notify.content import Batch
 from workers.notify.render import header_text, render
 from workers.notify.smtp import SmtpSender, parse_smtp_url
 
-__all__ = ["EmailChannel", "build_message", "message_id", "unsubscribe_url"]
+__all__ = ["EmailChannel", "build_message", "message_id", "set_alternatives", "unsubscribe_url"]
 
 
 
@@ -48,6 +48,11 @@ class _HeaderClasses(HeaderRegistry):
 
 #: No folding below the RFC 5322 hard limit: a folded List-Unsubscribe can break DKIM (nodemailer #1654).
 _POLICY = email_policy.SMTP.clone(max_line_length=998, header_factory=_HeaderClasses())
+#: The text and HTML parts are encoded on their own terms: 7-bit clean, so no relay has to support
+#: 8BITMIME (the raw `sendmail` declares no BODY=8BITMIME), and in encoded lines of at most 76
+#: characters as RFC 2045 requires of quoted-printable and base64 (spam filters score longer ones,
+#: e.g. SpamAssassin's MIME_QP_LONG_LINE). The header policy's 998 must not reach the bodies.
+_BODY_POLICY = email_policy.SMTP.clone(cte_type="7bit", max_line_length=76)
 _FREQUENCY = {"instant": "instant", "daily": "daily", "weekly": "weekly"}
 
 
@@ -94,12 +99,25 @@ def build_message(settings: Settings, batch: Batch) -> EmailMessage:
     message["List-Unsubscribe"] = f"<{link}>"
     message["List-Unsubscribe-Post"] = "List-Unsubscribe=One-Click"
     message["Auto-Submitted"] = "auto-generated"
-    message.set_content(content.text)
-    message.add_alternative(content.html, subtype="html")
+    set_alternatives(message, content.text, content.html)
     # 128 random bits cannot be guessed by a listing's text, so the generator's own check of the
     # body for the boundary (a regex compiled per message) is not needed.
     message.set_boundary(f"=_hirewire_{secrets.token_hex(16)}")
     return message
+
+
+def set_alternatives(message: EmailMessage, text: str, html: str) -> None:
+    """Make `message` multipart/alternative of `text` and `html`, each encoded under the body
+    policy (`add_alternative` would encode the HTML with the message's own 998-character policy).
+    Only the top level carries MIME-Version, as RFC 2045 has it; `set_content` adds one to a part.
+    """
+    message["MIME-Version"] = "1.0"
+    message.make_alternative()
+    for body, subtype in ((text, "plain"), (html, "html")):
+        part = EmailMessage(policy=_BODY_POLICY)
+        part.set_content(body, subtype=subtype)
+        del part["MIME-Version"]
+        message.attach(part)
 
 
 class EmailChannel:

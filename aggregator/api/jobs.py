@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import base64
 import json
+import math
 from typing import Any
 
 import asyncpg
@@ -26,6 +27,8 @@ routes = web.RouteTableDef()
 _LIST_PARAMS = ("remote", "countries", "seniority", "skills", "sources")
 _PARAMS = {"query", *_LIST_PARAMS, "include_closed", "python_only", "limit", "cursor"}
 _MAX_LIMIT = 100
+#: Job ids are bigints.
+_MAX_ID = 2**63 - 1
 _SUMMARY = ("id", "title", "company", "url", "apply_url", "location_raw", "locations", "remote", "employment_type",
             "seniority", "salary_min", "salary_max", "salary_currency", "salary_period", "skills", "posted_at",
             "python_backend", "first_seen", "last_seen", "closed_at", "remote_regions", "salary_annual_min",
@@ -56,11 +59,18 @@ def encode_cursor(rank: float, job_id: int) -> str:
 
 
 def decode_cursor(value: str) -> tuple[float, int]:
+    """The (rank, id) a `next_cursor` carries; 422 naming `cursor` for anything this API cannot have sent.
+
+    The id must fit a bigint and the rank be finite: a tampered or corrupted cursor holding an id
+    past 2^63-1 reached PostgreSQL and came back as a 500, and a NaN rank (which json.loads accepts)
+    sorts above every number there, silently restarting the listing from the top.
+    """
     try:
         rank, job_id = json.loads(base64.urlsafe_b64decode(value + "=" * (-len(value) % 4)))
     except (ValueError, TypeError):
         raise InputError("cursor", "not a cursor this API returned") from None
-    if not isinstance(rank, int | float) or isinstance(job_id, bool) or not isinstance(job_id, int):
+    if (isinstance(rank, bool) or not isinstance(rank, int | float) or not math.isfinite(rank)
+            or isinstance(job_id, bool) or not isinstance(job_id, int) or not 0 <= job_id <= _MAX_ID):
         raise InputError("cursor", "not a cursor this API returned")
     return float(rank), job_id
 

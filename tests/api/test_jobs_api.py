@@ -62,3 +62,17 @@ async def test_one_job_with_its_postings(api: Api) -> None:
     assert status == 404 and body["field"] == "id"
     status, body = await get(api, "/v1/jobs/abc")
     assert status == 404
+
+
+async def test_a_cursor_this_api_cannot_have_sent_is_a_422_naming_cursor(api: Api) -> None:
+    """Cursors that decode to JSON but hold an id past a bigint, or a non-finite or boolean rank.
+
+    Before, the first was a 500 (the id overflowed in PostgreSQL) and `NaN` quietly started over.
+    """
+    import base64
+
+    await add_jobs(api, "Python Engineer")
+    for payload in ("[1.0, 99999999999999999999999]", "[0.5, -1]", "[NaN, 1]", "[Infinity, 1]", "[true, 1]"):
+        cursor = base64.urlsafe_b64encode(payload.encode()).decode().rstrip("=")
+        status, body = await get(api, "/v1/jobs", cursor=cursor)
+        assert (status, body["error"], body["field"]) == (422, "invalid_input", "cursor"), payload

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
+from email.utils import parsedate_to_datetime
 from typing import Any
 
 from aggregator.runtime import connect
@@ -182,3 +183,25 @@ async def test_confirmation_mail_is_seven_bit_too(smtp_server: tuple[str, MailSi
     assert max(raw) < 128 and raw.count(b"MIME-Version: 1.0") == 1
     text, html = _parts(sink.messages[0])
     assert 'for "Entwickler Zürich"' in text and "/confirm/" in html
+
+
+async def test_weekly_digest_is_dated_when_sent_not_when_the_first_job_matched(
+        clean_db: str, smtp_server: tuple[str, MailSink], with_smtp: Callable[..., Any]) -> None:
+    url, sink = smtp_server
+    now = datetime.now(UTC)
+    async with connect(with_smtp(url)) as rt:
+        async with rt.pool.acquire() as conn:
+            alert = await add_alert(conn, email_to="wes@example.org", frequency="weekly",
+                                    created_at=now - timedelta(days=8))
+            for n in range(2):
+                did = await add_delivery(conn, alert, await add_job(conn, title=f"Weekly {n}"), "wes@example.org")
+                await conn.execute("UPDATE deliveries SET created_at = $2 WHERE id = $1", did,
+                                   now - timedelta(days=6, hours=n))
+        notifier = Notifier(rt, FAST)
+        [anchor] = await notifier.open_due_digests(now)
+        assert (await notifier.deliver(anchor)).state == "sent"
+        await notifier.aclose()
+
+    [message] = sink.messages
+    dated = parsedate_to_datetime(message["Date"])
+    assert abs((dated - datetime.now(UTC)).total_seconds()) < 120, message["Date"]

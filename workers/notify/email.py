@@ -94,7 +94,10 @@ def build_message(settings: Settings, batch: Batch) -> EmailMessage:
     message["From"] = _sender(settings)
     message["To"] = _recipient(batch.alert.email)
     message["Subject"] = content.subject
-    message["Date"] = formatdate(batch.created_at.timestamp(), usegmt=True)
+    # When it is sent, not when the first job matched: a weekly digest gathers its jobs over seven
+    # days, and a message dated a week back is filed a week down the inbox (and looks odd to spam
+    # filters). A repeat is recognised by its Message-ID, which stays the same.
+    message["Date"] = formatdate(usegmt=True)
     message["Message-ID"] = message_id(settings, batch)
     message["List-Unsubscribe"] = f"<{link}>"
     message["List-Unsubscribe-Post"] = "List-Unsubscribe=One-Click"

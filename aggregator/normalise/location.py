@@ -126,9 +126,13 @@ def parse_location(location_raw: str | None, *, places: list[dict[str, str | Non
         if location is not None:
             found.append(location)
     found.extend(read.locations)
+    areas = read.areas
+    if not found and not areas:
+        titled, areas = _title_places(title)
+        found.extend(titled)
     where.locations = _dedup(found)
     if where.remote != "onsite":
-        where.remote_regions = list(dict.fromkeys(read.areas))
+        where.remote_regions = list(dict.fromkeys(areas))
     return where
 
 
@@ -189,6 +193,64 @@ def _mode_from_title(title: object) -> str | None:
         return None
     word = match["word"].lower()
     return "remote" if word == "remote" else "hybrid" if word == "hybrid" else "onsite"
+
+
+# -- places named in the title ------------------------------------------------------------------
+
+#: A bracketed part of a title: "Senior Python Engineer (Berlin)", "Data Engineer [Remote, EU]".
+_TITLE_BRACKETS = re.compile(r"\(([^()]*)\)|\[([^\[\]]*)\]")
+#: What sets the last part of a title apart: "Backend Developer - Remote, UK", "Analyst | Fully Remote US".
+_TITLE_TAIL = re.compile(r"\s[-–—|]\s|\s+\|")
+
+
+@lru_cache(maxsize=4096)
+def _title_places(title: str) -> tuple[tuple[Location, ...], tuple[str, ...]]:
+    """Places and areas a title names in a part of its own, for listings whose location says nothing.
+
+    Only a bracketed part, or the part after the last " - " / " | " (else after the last comma), is
+    read, and only when every piece of it is a place, an area or a remote/hybrid word: "(Berlin)",
+    "- Remote, UK", ", LATAM". A part with anything else in it ("- Digital Marketing", "(Full-Time,
+    Remote, ET Hours)", ", Java") is not a place, and a place name inside the role ("Head of UK Policy")
+    is never read.
+    """
+    if not isinstance(title, str) or not title:
+        return (), ()
+    title = title[:_MAX_TEXT]
+    parts = [inner or square for inner, square in _TITLE_BRACKETS.findall(title)]
+    bare = _TITLE_BRACKETS.sub(" ", title).strip()
+    tail = _TITLE_TAIL.split(bare)
+    if len(tail) > 1:
+        parts.append(tail[-1])
+    elif "," in bare:
+        parts.append(bare.rsplit(",", 1)[1])
+    locations: list[Location] = []
+    areas: list[str] = []
+    for part in parts:
+        if _all_places(part):
+            found, named = _parse_text(part)
+            locations.extend(found)
+            areas.extend(named)
+    return tuple(locations), tuple(areas)
+
+
+def _all_places(part: str) -> bool:
+    """Whether every piece of a title's part names a place or an area, and at least one does."""
+    for pattern, replacement in _PRE:
+        part = pattern.sub(replacement, part)
+    pieces = [_strip_piece(piece) for group in _GROUPS.split(part) for piece in group.split(",")]
+    pieces = [word.strip() for piece in pieces if piece for word in _AND.split(piece)]
+    named = [piece for piece in pieces if piece]
+    return bool(named) and all(_is_place(piece) for piece in named)
+
+
+def _is_place(piece: str) -> bool:
+    """Whether a piece is an area, a bloc, a country, a known city or a US/Canadian/Australian region."""
+    key = fold(piece)
+    if key in AREAS or key in _BLOCS:
+        return True
+    if len(piece) == 2 and piece.isalpha():
+        return piece.upper() in _COMMON_CODES or piece.upper() == "UK"
+    return bool(country_code(piece, codes=False) or known.city(piece) or known.subdivision(piece))
 
 
 # -- structured places -------------------------------------------------------------------------

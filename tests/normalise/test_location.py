@@ -219,3 +219,48 @@ def test_areas_dropped_for_onsite_roles() -> None:
 def test_non_text_inputs_are_unknown() -> None:
     where = parse_location(12345, places=None, remote=None, title=None)  # type: ignore[arg-type]
     assert where.remote is None and where.locations == [] and where.remote_regions == []
+
+
+# (title, expected locations as (country, region, city), expected areas) for a listing with no location
+TITLE_CASES: list[tuple[str, Places, list[str]]] = [
+    ("Senior Python Engineer (Berlin)", [("DE", None, "Berlin")], []),
+    ("Backend Developer - Remote, UK", [("GB", None, None)], []),
+    ("Python Developer (Django) - Munich, Germany", [("DE", None, "Munich")], []),
+    ("Data Science Intern | Fully Remote US", [("US", None, None)], []),
+    ("Deal Desk Analyst | Fully Remote Poland and UK", [("PL", None, None), ("GB", None, None)], []),
+    ("Senior Software Engineer, Java (US Remote)", [("US", None, None)], []),
+    ("Customer Success Manager, LATAM", [], ["Latin America"]),
+    ("Back End Developer E-Mobility (remote - EU)", [], ["Europe"]),
+    # A part that is not wholly a place, or a place inside the role's name, is not read
+    ("Head of European and UK Policy", [], []),
+    ("Manager - Digital Marketing", [], []),
+    ("Software Engineer, Python - Mid / Senior", [], []),
+    ("Forward Deployed Engineer - (East coast based)", [], []),
+    ("Executive Assistant & Accountability Partner (Full-Time, Remote, ET Hours)", [], []),
+    ("Enterprise Account Executive, Southwest", [], []),
+    ("Senior Ecommerce Creative Strategist Philippines", [], []),
+]
+
+
+@pytest.mark.parametrize(("title", "places", "areas"), TITLE_CASES)
+def test_places_named_in_the_title_when_the_location_is_empty(title: str, places: Places,
+                                                               areas: list[str]) -> None:
+    where = parse_location(None, title=title)
+    assert [(loc.country, loc.region, loc.city) for loc in where.locations] == places
+    assert where.remote_regions == areas
+
+
+def test_a_stated_location_wins_over_the_title() -> None:
+    """The title's place is a fallback: a location field or structured place that names one decides."""
+    assert parse_location("London", title="Backend Engineer (Berlin)").locations == [L(country="GB", city="London")]
+    assert parse_location(None, places=[{"country": "FR"}], title="Backend Engineer (Berlin)").locations == [
+        L(country="FR")]
+    assert parse_location("Remote", title="Backend Developer - Remote, UK").locations == [L(country="GB")]
+
+
+def test_a_listing_without_a_location_takes_the_place_its_title_names() -> None:
+    from aggregator.model import RawListing
+    from aggregator.normalise import normalise
+
+    listing = normalise(RawListing(source="rss", external_id="1", title="Senior Python Engineer (Berlin)"))
+    assert listing.locations == [L(country="DE", city="Berlin")]

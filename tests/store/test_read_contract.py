@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import re
 import uuid
 from pathlib import Path
 
@@ -126,3 +127,47 @@ async def test_upgrade_from_version_1_equals_a_fresh_schema(server_urls: tuple[s
         finally:
             await old.close()
             await fresh.close()
+
+
+README = Path(__file__).resolve().parents[2] / "README.md"
+_VIEW_HEADING = re.compile(r"^`(\w+_v\d+)`: ")
+
+
+def readme_views() -> dict[str, list[tuple[str, str]]]:
+    """README's "Database, for other services" tables: view -> [(column, type)], in order.
+
+    A table belongs to the last paragraph before it that starts with a view's name in backticks.
+    """
+    text = README.read_text()
+    section = text[text.index("## Database, for other services"):]
+    section = section[:section.find("\n## ", 1)] if "\n## " in section[1:] else section
+    views: dict[str, list[tuple[str, str]]] = {}
+    view = None
+    for line in section.splitlines():
+        heading = _VIEW_HEADING.match(line)
+        if heading:
+            view = heading.group(1)
+        elif view and line.startswith("| `"):
+            name, kind = (cell.strip() for cell in line.split("|")[1:3])
+            views.setdefault(view, []).append((name.strip("`"), kind))
+    return views
+
+
+async def test_readme_lists_each_views_columns_in_order_with_their_types(clean_db: str) -> None:
+    """An integrator writes `SELECT *` and types from README: it must be the view, column for column.
+
+    README once put `remote_regions` in the middle of jobs_v1's list while the view (which only
+    appends) has it last, and gave companies_v1 no columns at all.
+    """
+    conn = await asyncpg.connect(clean_db)
+    try:
+        rows = await conn.fetch("""SELECT table_name, column_name, data_type, udt_name FROM information_schema.columns
+                                   WHERE table_schema = 'public' AND table_name ~ '_v[0-9]+$'
+                                   ORDER BY table_name, ordinal_position""")
+    finally:
+        await conn.close()
+    actual: dict[str, list[tuple[str, str]]] = {}
+    for row in rows:
+        kind = row["udt_name"].lstrip("_") + "[]" if row["data_type"] == "ARRAY" else row["data_type"]
+        actual.setdefault(row["table_name"], []).append((row["column_name"], kind))
+    assert readme_views() == actual

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from email.utils import parsedate_to_datetime
@@ -205,3 +206,25 @@ async def test_weekly_digest_is_dated_when_sent_not_when_the_first_job_matched(
     [message] = sink.messages
     dated = parsedate_to_datetime(message["Date"])
     assert abs((dated - datetime.now(UTC)).total_seconds()) < 120, message["Date"]
+
+
+async def test_missing_fields_leave_no_stray_separators(clean_db: str, smtp_server: tuple[str, MailSink],
+                                                        with_smtp: Callable[..., Any]) -> None:
+    """A job without company, location or salary reads "senior", not " · senior" or " ·  · Remote"."""
+    url, sink = smtp_server
+    async with connect(with_smtp(url)) as rt:
+        async with rt.pool.acquire() as conn:
+            job = await add_job(conn, title="Sparse", company=None, location_raw=None, salary_min=None,
+                                salary_max=None, salary_currency=None, posted_at=None)
+            alert = await add_alert(conn, email_to="ada@example.org")
+            did = await add_delivery(conn, alert, job, "ada@example.org")
+        notifier = Notifier(rt, FAST)
+        assert (await notifier.deliver(did)).state == "sent"
+        await notifier.aclose()
+
+    text, html = _parts(sink.messages[0])
+    assert re.search(r">\s*(·|&middot;)", html) is None, html
+    assert re.search(r"(·|&middot;)\s*<", html) is None, html
+    assert '<div style="color:#374151;">Remote</div>' in html
+    assert ">senior</div>" in html
+    assert "\n  Remote\n  senior\n" in "\n".join(text.splitlines())

@@ -133,9 +133,23 @@ def _places(item: dict[str, Any]) -> list[dict[str, str | None]]:
             "region": text_field(postal, "addressRegion"),
             "city": text_field(postal, "addressLocality"),
         }
+        if _names_only_its_country(text_field(holder, "location"), place["country"]):
+            place["region"] = place["city"] = None
         if any(place.values()) and place not in places:
             places.append(place)
     return places
+
+
+def _names_only_its_country(label: str | None, country: str | None) -> bool:
+    """Whether a location's label is just its address's country ("Croatia").
+
+    The board then offers the whole country, and the address under it is some office or a filler
+    (Makai Labs' "Croatia" has Zagreb with the region "Belgrade", its "Serbia" Belgrade in "Novi Sad"):
+    its city and region are not where the job is.
+    """
+    if not label or not country:
+        return False
+    return " ".join(label.split()).casefold() == " ".join(country.split()).casefold()
 
 
 SOURCE = Ashby()

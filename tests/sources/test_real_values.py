@@ -16,3 +16,14 @@ def test_a_salary_written_with_a_plus_is_a_floor_not_a_cap(real: Callable[[str],
     listing = listing_by_id(parse_normalised("weworkremotely", real("wwr-1.rss")), "stimulus-software-engineer")
     assert (listing.salary_min, listing.salary_max, listing.salary_currency, listing.salary_period) == (
         120_000, None, "USD", "year")
+
+
+def test_an_ashby_location_naming_a_country_is_that_country_not_its_filler_address(
+        real: Callable[[str], bytes]) -> None:
+    """ashby-2's Senior Next.js Developer is offered in "Croatia; Romania; Serbia"; the addresses under
+    those labels (Zagreb in region "Belgrade", Bucharest in "Balkans", Belgrade in "Novi Sad") made it
+    three cities with regions from other countries."""
+    listing = listing_by_id(parse_normalised("ashby", real("ashby-2.json"), board="makai-labs"),
+                            "bc3d256d-8207-4612-91ba-fc73bf4e4962")
+    assert [(loc.country, loc.region, loc.city) for loc in listing.locations] == [
+        ("HR", None, None), ("RO", None, None), ("RS", None, None)]

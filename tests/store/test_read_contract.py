@@ -171,3 +171,23 @@ async def test_readme_lists_each_views_columns_in_order_with_their_types(clean_d
         kind = row["udt_name"].lstrip("_") + "[]" if row["data_type"] == "ARRAY" else row["data_type"]
         actual.setdefault(row["table_name"], []).append((row["column_name"], kind))
     assert readme_views() == actual
+
+
+async def test_jobs_join_their_company_in_companies_v1(clean_db: str) -> None:
+    """A company's row in companies_v1 leads to its jobs, whatever each posting called the company.
+
+    jobs_v1 had no company_key, so a reader could only compare names, and companies_v1.company is
+    one spelling of several ("Acme" for a job posted as "ACME Inc.").
+    """
+    conn = await asyncpg.connect(clean_db)
+    try:
+        await ingest(conn, "remotive", [item("remotive", "1", "Python Engineer", "ACME Inc."),
+                                        item("remotive", "2", "Django Developer", "Acme"),
+                                        item("remotive", "3", "Go Developer", "Globex")])
+        rows = await conn.fetch("""SELECT c.company_key, c.jobs, array_agg(j.title ORDER BY j.title) AS titles
+                                   FROM companies_v1 c JOIN jobs_v1 j USING (company_key)
+                                   GROUP BY c.company_key, c.jobs ORDER BY c.company_key""")
+        assert [tuple(r) for r in rows] == [("acme", 2, ["Django Developer", "Python Engineer"]),
+                                            ("globex", 1, ["Go Developer"])]
+    finally:
+        await conn.close()

@@ -226,5 +226,37 @@ async def test_missing_fields_leave_no_stray_separators(clean_db: str, smtp_serv
     assert re.search(r">\s*(·|&middot;)", html) is None, html
     assert re.search(r"(·|&middot;)\s*<", html) is None, html
     assert '<div style="color:#374151;">Remote</div>' in html
-    assert ">senior</div>" in html
+    assert ">senior · on jobs.example.org</div>" in html
     assert "\n  Remote\n  senior\n" in "\n".join(text.splitlines())
+
+
+async def test_job_links_lead_to_the_listing_and_offer_the_application_beside_it(
+        clean_db: str, smtp_server: tuple[str, MailSink], with_smtp: Callable[..., Any]) -> None:
+    """"View the job" opens the board's listing (the whole ad, and the link back RemoteOK's and
+    Remotive's terms require), not the application form; that one is a separate "Apply" link."""
+    url, sink = smtp_server
+    listing, form = "https://remoteok.com/remote-jobs/123", "https://acme.example/careers/apply/9"
+    async with connect(with_smtp(url)) as rt:
+        async with rt.pool.acquire() as conn:
+            job = await add_job(conn, url=listing, apply_url=form)
+            alert = await add_alert(conn, email_to="ada@example.org")
+            did = await add_delivery(conn, alert, job, "ada@example.org")
+            digest = await add_alert(conn, email_to="bob@example.org", frequency="daily",
+                                     created_at=datetime(2025, 1, 5, tzinfo=UTC))
+            await add_delivery(conn, digest, job, "bob@example.org")
+        notifier = Notifier(rt, FAST)
+        assert (await notifier.deliver(did)).state == "sent"
+        [anchor] = await notifier.open_due_digests(datetime(2025, 1, 6, 9, tzinfo=UTC))
+        assert (await notifier.deliver(anchor)).state == "sent"
+        await notifier.aclose()
+
+    instant, daily = sink.messages
+    text, html = _parts(instant)
+    links = re.findall(r'<a href="([^"]+)"[^>]*>([^<]+)</a>', html)
+    assert (listing, "Senior Python Engineer") in links and (listing, "View the job") in links
+    assert (form, "Apply") in links
+    assert "on remoteok.com" in html
+    lines = [line.strip() for line in text.splitlines()]
+    assert listing in lines and f"Apply: {form}" in lines
+    text, html = _parts(daily)
+    assert f'href="{listing}"' in html and form not in html and form not in text

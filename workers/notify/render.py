@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from typing import Any
+from urllib.parse import urlsplit
 
 import nh3
 from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
@@ -49,12 +50,19 @@ def safe_url(value: str | None) -> str | None:
     return value.strip() if lowered.startswith(("https://", "http://")) else None
 
 
+def _site(url: str | None) -> str | None:
+    """Where the job is listed, as a reader knows it: "remoteok.com" for https://www.remoteok.com/…"""
+    host = urlsplit(url).hostname if url else None
+    return host.removeprefix("www.") if host else None
+
+
 def _excerpt(text: str | None, limit: int) -> str:
     words = " ".join((text or "").split())
     return words if len(words) <= limit else words[:limit].rsplit(" ", 1)[0] + " …"
 
 
 def _view(job: dict[str, Any], *, full: bool) -> dict[str, Any]:
+    listing, apply = safe_url(job.get("url")), safe_url(job.get("apply_url"))
     html = job.get("description_html") or ""
     description = None
     if full and html and len(html) <= _MAX_HTML:
@@ -64,7 +72,12 @@ def _view(job: dict[str, Any], *, full: bool) -> dict[str, Any]:
     return {
         "title": header_text(job.get("title"), 300) or "Untitled",
         "company": header_text(job.get("company"), 200) or None,
-        "url": safe_url(job.get("apply_url")) or safe_url(job.get("url")),
+        # The listing first: it is what "View the job" promises, it shows the whole ad, and the
+        # boards' terms (RemoteOK, Remotive) ask for a link back to it. The application form,
+        # when it is somewhere else, is offered beside it.
+        "url": listing or apply,
+        "apply_url": apply if listing and apply and apply != listing else None,
+        "site": _site(listing or apply),
         "location": header_text(job.get("location_raw"), 200) or None,
         "remote": _REMOTE_LABEL.get(job.get("remote") or ""),
         "salary": salary_text(job.get("salary_min"), job.get("salary_max"), job.get("salary_currency"),

@@ -126,6 +126,9 @@ class FetchSettings:
     #: robots.txt verdicts are reused this long (RFC 9309: at most 24 h); an unreachable one only briefly.
     robots_ttl: float = 24 * 3600.0
     robots_error_ttl: float = 600.0
+    #: Whether sources may be read from loopback, private and link-local addresses (never cloud
+    #: metadata). Off, a feed, sitemap or redirect cannot steer the crawler into the operator's network.
+    allow_private: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -445,7 +448,9 @@ def load_settings(env: Mapping[str, str] | None = None) -> Settings:
     contact = fetch_table.get("contact", base.user_agent_contact)
     if not isinstance(contact, str) or not contact.strip():
         raise ConfigError("fetch.contact", "must be a non-empty string (a URL or an email address)")
+    allow_private = _bool(get("HIREWIRE_ALLOW_PRIVATE_DESTINATIONS") or "false", "HIREWIRE_ALLOW_PRIVATE_DESTINATIONS")
     fetch = FetchSettings(
+        allow_private=allow_private,
         user_agent_contact=contact,
         connect_timeout=parse_float(fetch_table.get("connect_timeout", base.connect_timeout),
                                     "fetch.connect_timeout", 0.01),
@@ -497,8 +502,7 @@ def load_settings(env: Mapping[str, str] | None = None) -> Settings:
         mail_from=mail_from,
         public_url=public_url.rstrip("/"),
         secret_key=get("HIREWIRE_SECRET_KEY") or "",
-        allow_private_destinations=_bool(get("HIREWIRE_ALLOW_PRIVATE_DESTINATIONS") or "false",
-                                         "HIREWIRE_ALLOW_PRIVATE_DESTINATIONS"),
+        allow_private_destinations=allow_private,
         api_key=get("HIREWIRE_API_KEY"),
         api_host=get("HIREWIRE_API_HOST") or "127.0.0.1",
         api_port=parse_int(get("HIREWIRE_API_PORT") or 8080, "HIREWIRE_API_PORT", 0, 65535),

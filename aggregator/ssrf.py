@@ -1,4 +1,4 @@
-"""The destination guard: subscriber URLs must not reach hirewire's own network.
+"""The destination guard: subscriber URLs, and the URLs feeds lead to, must not reach hirewire's own network.
 
 A webhook URL is attacker-chosen, so every address it can lead to is checked: at subscribe time
 (`check_destination`), before each request and redirect hop, and at connect time by
@@ -7,6 +7,10 @@ between check and connect gains nothing. IP literals never reach a resolver, whi
 `check_destination` runs on every hop too. Refused: loopback, private (RFC 1918, ULA), CGNAT,
 link-local (cloud metadata included), multicast, reserved, unspecified, and IPv6 forms that embed
 such an IPv4 address (mapped, compatible, 6to4, Teredo, NAT64). The model is Stripe's smokescreen.
+
+Feeds are the operator's choice, but what they lead to is not: a sitemap's `<loc>`, a next-page
+link or a redirect is written by whoever controls the board. The fetcher therefore connects
+through `GuardedResolver` too and checks IP literals on every hop (`check_literal`).
 """
 
 from __future__ import annotations
@@ -22,8 +26,8 @@ from aiohttp.resolver import DefaultResolver
 
 from aggregator.errors import UnsafeDestination
 
-__all__ = ["GuardedResolver", "UnresolvableDestination", "check_destination", "check_url_shape", "forbidden_reason",
-           "parse_host_ip"]
+__all__ = ["GuardedResolver", "UnresolvableDestination", "check_destination", "check_literal", "check_url_shape",
+           "forbidden_reason", "parse_host_ip"]
 
 IPAddress = ipaddress.IPv4Address | ipaddress.IPv6Address
 
@@ -113,6 +117,17 @@ def _refuse_any(host: str, addresses: list[IPAddress], allow_private: bool) -> N
         reason = forbidden_reason(ip)
         if reason and (not allow_private or reason == "cloud metadata address"):
             raise UnsafeDestination(f"{host} resolves to {ip}: {reason}")
+
+
+def check_literal(url: str, *, allow_private: bool) -> None:
+    """Refuse `url` when its host is a forbidden IP literal, which no resolver ever sees.
+
+    For clients whose names are checked by `GuardedResolver` at connect time, on every hop.
+    """
+    host = urlsplit(url).hostname or ""
+    literal = parse_host_ip(host)
+    if literal is not None:
+        _refuse_any(host, [literal], allow_private)
 
 
 async def _resolve(host: str, port: int) -> list[IPAddress]:

@@ -4,8 +4,9 @@ It knows no feed format: it gets bytes for a URL, or raises a `FetchError` that 
 again later makes sense (and carries the attempts made and the time spent, for fetch_runs). Per
 request it: checks robots.txt (HTML sources), takes the host's concurrency and rate slots from
 Redis (shared by all workers), sends conditional-GET validators, follows redirects itself (so each
-hop is rate-limited, robots-checked and loop-checked), enforces connect/read/total timeouts, the
-content type and a streamed size cap, and retries transient failures with tenacity.
+hop is rate-limited, robots-checked, loop-checked and kept out of private networks: see
+aggregator.ssrf), enforces connect/read/total timeouts, the content type and a streamed size cap,
+and retries transient failures with tenacity.
 """
 
 from __future__ import annotations
@@ -24,7 +25,8 @@ from tenacity import AsyncRetrying, stop_after_attempt
 
 from aggregator import __version__
 from aggregator.config import FetchSettings, SourceSettings
-from aggregator.errors import FetchError, PermanentFetchError, TransientFetchError
+from aggregator.errors import FetchError, PermanentFetchError, TransientFetchError, UnsafeDestination
+from aggregator.ssrf import GuardedResolver, check_literal
 from scrapers.body import ACCEPT_ENCODING, read_capped
 from scrapers.ratelimit import HostLimit, HostLimiter
 from scrapers.retry import RetryAfterWait, is_retry_status, parse_retry_after, retry_after_within
@@ -90,7 +92,9 @@ class Fetcher:
             # The total is enforced per attempt around request and body (see _exchange).
             timeout=aiohttp.ClientTimeout(total=None, sock_connect=self.settings.connect_timeout,
                                           sock_read=self.settings.read_timeout),
-            connector=aiohttp.TCPConnector(limit=100, limit_per_host=0, ttl_dns_cache=300),
+            # Every name is checked as it is resolved, so the address connected to is the one checked.
+            connector=aiohttp.TCPConnector(resolver=GuardedResolver(allow_private=self.settings.allow_private),
+                                           limit=100, limit_per_host=0, ttl_dns_cache=300),
             auto_decompress=False,  # scrapers.body decodes within the size cap
         )
         return self
@@ -139,6 +143,9 @@ class Fetcher:
             return await self._follow(url, headers, content_types, policy)
         except FetchError:
             raise
+        except UnsafeDestination as exc:
+            raise PermanentFetchError(f"refused destination: {exc} (HIREWIRE_ALLOW_PRIVATE_DESTINATIONS=true "
+                                      "allows private addresses)") from None
         except TimeoutError:
             raise TransientFetchError(f"timed out (connect {self.settings.connect_timeout}s, "
                                       f"read {self.settings.read_timeout}s, "
@@ -173,6 +180,7 @@ class Fetcher:
                         ) -> AsyncIterator[aiohttp.ClientResponse]:
         """One request/response while holding the host's slots, within the total timeout."""
         assert self._session is not None, "use Fetcher as an async context manager"
+        check_literal(url, allow_private=self.settings.allow_private)  # a literal never meets the resolver
         host = urlsplit(url).netloc
         slot = self.limiter.slot(host, policy.limit) if self.limiter else contextlib.nullcontext(0.0)
         async with (slot, asyncio.timeout(self.settings.total_timeout),

@@ -100,6 +100,10 @@ CREATE INDEX IF NOT EXISTS jobs_company_key_open ON jobs (company_key) WHERE clo
 CREATE INDEX IF NOT EXISTS jobs_search ON jobs USING gin (search);
 CREATE INDEX IF NOT EXISTS jobs_unmatched ON jobs (id) WHERE matched_at IS NULL;
 CREATE INDEX IF NOT EXISTS jobs_first_seen ON jobs (first_seen DESC, id DESC);
+-- What readers of jobs_v1 filter on: posted since a date, a country, a skill (`@>` / `&&` on arrays).
+CREATE INDEX IF NOT EXISTS jobs_posted_at ON jobs (posted_at DESC, id DESC);
+CREATE INDEX IF NOT EXISTS jobs_countries ON jobs USING gin (countries);
+CREATE INDEX IF NOT EXISTS jobs_skills ON jobs USING gin (skills);
 
 -- Postings: one per (source, external id); several postings can point at one job.
 CREATE TABLE IF NOT EXISTS postings (

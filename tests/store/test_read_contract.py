@@ -191,3 +191,43 @@ async def test_jobs_join_their_company_in_companies_v1(clean_db: str) -> None:
                                             ("globex", 1, ["Go Developer"])]
     finally:
         await conn.close()
+
+
+#: What a reader of the views asks, and the index that must serve it.
+READER_QUERIES = [
+    ("jobs_posted_at", "SELECT id, title FROM jobs_v1 WHERE posted_at >= now() - interval '7 days' "
+                       "ORDER BY posted_at DESC, id DESC LIMIT 50"),
+    ("jobs_first_seen", "SELECT id FROM jobs_v1 WHERE first_seen > now() - interval '1 hour' ORDER BY first_seen"),
+    ("jobs_countries", "SELECT id FROM jobs_v1 WHERE countries @> ARRAY['DE']"),
+    ("jobs_countries", "SELECT id FROM jobs_v1 WHERE countries && ARRAY['DE', 'FR']"),
+    ("jobs_skills", "SELECT id FROM jobs_v1 WHERE skills @> ARRAY['Django', 'PostgreSQL']"),
+    ("jobs_pkey", "SELECT p.source, p.url, j.title FROM jobs_v1 j JOIN postings_v1 p ON p.job_id = j.id "
+                  "WHERE p.source = 'remotive' AND p.external_id = '1'"),
+    ("postings_job", "SELECT p.url FROM jobs_v1 j JOIN postings_v1 p ON p.job_id = j.id WHERE j.id = 1"),
+]
+
+
+@pytest.mark.parametrize(("index", "query"), READER_QUERIES, ids=[f"{q[0]}-{n}" for n, q in enumerate(READER_QUERIES)])
+async def test_readers_queries_on_the_views_are_served_by_indexes(clean_db: str, index: str, query: str) -> None:
+    """The read-only role's usual questions use an index (on a tiny table the planner would scan, so
+    sequential scans are discouraged: what is asserted is that a fitting index exists).
+
+    Jobs posted since a date, in a country or with a skill were each a scan of every job.
+    """
+    role = f"hw_reader_{uuid.uuid4().hex[:8]}"
+    conn = await asyncpg.connect(clean_db)
+    try:
+        await ingest(conn, "remotive", [item("remotive", "1", "Python Engineer", location="Berlin, Germany")])
+        await conn.execute(db.read_only_role_sql(role))
+        await conn.execute(f"GRANT {role} TO CURRENT_USER")
+        async with conn.transaction():
+            await conn.execute(f"SET LOCAL ROLE {role}")
+            await conn.execute("SET LOCAL enable_seqscan = off")
+            await conn.execute("SET LOCAL enable_indexscan = off")  # bitmap scans name the index too
+            plan = await conn.fetchval(f"EXPLAIN (FORMAT JSON) {query}")
+        assert f'"Index Name": "{index}"' in plan, plan
+    finally:
+        await conn.execute(f"REVOKE {role} FROM CURRENT_USER")
+        await conn.execute(f"DROP OWNED BY {role}")
+        await conn.execute(f"DROP ROLE {role}")
+        await conn.close()

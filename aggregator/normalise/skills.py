@@ -169,6 +169,9 @@ class _Scan:
             if entry is None:
                 continue
             checked = not trusted and entry.guarded
+            if trusted and entry.guarded and self._compound(end):
+                resume = end + 1
+                continue
             # A guarded form counts only in the exact case the taxonomy gives it (tags excepted).
             if not checked or words[index] in entry.skill.forms:
                 self.starts_at.add(index)
@@ -178,6 +181,12 @@ class _Scan:
                 else:
                     self.found |= entry.names
             resume = end + 1
+
+    def _compound(self, end: int) -> bool:
+        """Whether the word ending at `end` is the first half of a compound: "R&D", "Go-to-market",
+        "C-level". Even in a tag ("Advertising R&D", a Lever team) that is not the skill."""
+        after = self.gaps[end + 1] if end + 1 < len(self.gaps) else ""
+        return after.startswith(("-", "&"))
 
     def _longest(self, table: _Table, index: int) -> tuple[int, _Entry | None]:
         """The last word and the entry of the longest key at word `index` (None when there is none),
@@ -232,8 +241,7 @@ class _Scan:
         skill = hit.entry.skill
         if skill.rule is Rule.CASED:
             return True
-        after = self.gaps[hit.end + 1] if hit.end + 1 < len(self.gaps) else ""
-        if after.startswith(("-", "&")):
+        if self._compound(hit.end):
             return False  # "Go-to-market", "C-level", "R&D"
         if len(self.words[hit.start]) == 1 and hit.start > 0 and self.lows[hit.start - 1] in _LETTER_LABELS:
             return False

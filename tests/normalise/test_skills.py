@@ -119,6 +119,9 @@ def test_skills_in_title(title: str, expected: set[str]) -> None:
         (["python", "django", "backend"], {"Python", "Django"}),
         (["aws lambda", "Golang"], {"AWS", "Go"}),
         (["marketing", "sales"], set()),
+        # A compound in a tag is not the letter or word it starts with (Lever's team "Advertising R&D")
+        (["Engineering", "Advertising R&D"], set()),
+        (["go-to-market", "C-level"], set()),
     ],
 )
 def test_tags_are_a_trusted_context(tags: list[str], expected: set[str]) -> None:

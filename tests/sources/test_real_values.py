@@ -27,3 +27,10 @@ def test_an_ashby_location_naming_a_country_is_that_country_not_its_filler_addre
                             "bc3d256d-8207-4612-91ba-fc73bf4e4962")
     assert [(loc.country, loc.region, loc.city) for loc in listing.locations] == [
         ("HR", None, None), ("RO", None, None), ("RS", None, None)]
+
+
+def test_a_team_named_r_and_d_is_not_the_r_language(real: Callable[[str], bytes]) -> None:
+    """lever-1's Android Engineer is in the team "Advertising R&D", which gave it the skill R."""
+    listing = listing_by_id(parse_normalised("lever", real("lever-1.json"), board="spotify"),
+                            "a0fa7da3-4c3c-4fa2-97bd-7d6eb01eb9e5")
+    assert listing.skills == ["Java", "Kotlin"]

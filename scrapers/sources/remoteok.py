@@ -39,6 +39,8 @@ _MOJIBAKE = re.compile(
 #: What makes a JSON array RemoteOK's jobs: `position`, RemoteOK's name for the title (Lever, the other
 #: array API, calls it `text`). The legal notice is not a job and does not count either way.
 SIGNATURE: Signature = (("position",),)
+#: Tags RemoteOK derives from ordinary words of an ad ("go", "Series C"), not from its stack.
+_KEYWORD_TAGS = frozenset({"go", "c", "r"})
 
 
 def _redecode(match: re.Match[str]) -> str:
@@ -129,11 +131,23 @@ class RemoteOK:
             # the API states neither, so both stay unknown.
             salary_min=low,
             salary_max=high,
-            tags=[repair_mojibake(tag) for tag in strings(item.get("tags"))],
+            tags=_tags(item.get("tags")),
             description_html=description.replace("\\r\\n", "\n").replace("\\n", "\n") if description else None,
             posted_at=text_field(item, "date") or positive(item.get("epoch")),
             raw=item,
         )
+
+
+def _tags(value: Any) -> list[str]:
+    """The job's tags, without the lone words RemoteOK files every ad under whose text contains them.
+
+    RemoteOK tags an ad with words found in it: "go" from "we go fearlessly forward", "c" from "Series
+    C" or "Hepatitis C". Tags are otherwise read as the employer's own statement of the stack, so these
+    would make a sales engineer a Go developer. A real Go or C job still says so in its text ("Go",
+    "golang" is kept).
+    """
+    tags = [repair_mojibake(tag) for tag in strings(value)]
+    return [tag for tag in tags if tag.strip().casefold() not in _KEYWORD_TAGS]
 
 
 def _is_notice(item: Any) -> bool:

@@ -29,6 +29,17 @@ def test_an_ashby_location_naming_a_country_is_that_country_not_its_filler_addre
         ("HR", None, None), ("RO", None, None), ("RS", None, None)]
 
 
+def test_remoteok_keyword_tags_do_not_make_skills(real: Callable[[str], bytes]) -> None:
+    """RemoteOK tagged a Data Analyst ad "go" for "Go beyond surface-level results" and a marketing VP
+    "c" for "Series C"; both read as the languages. A Go job that says so in its text keeps Go."""
+    listings = parse_normalised("remoteok", real("remoteok-1.json"))
+    analyst = listing_by_id(listings, "1130731")
+    assert analyst.skills == ["Databricks", "SQL"]
+    assert "go" not in analyst.tags
+    assert listing_by_id(listings, "1130780").skills == []
+    assert "Go" in listing_by_id(listings, "1130735").skills  # "microservices in Go"
+
+
 def test_a_team_named_r_and_d_is_not_the_r_language(real: Callable[[str], bytes]) -> None:
     """lever-1's Android Engineer is in the team "Advertising R&D", which gave it the skill R."""
     listing = listing_by_id(parse_normalised("lever", real("lever-1.json"), board="spotify"),

@@ -260,3 +260,46 @@ async def test_job_links_lead_to_the_listing_and_offer_the_application_beside_it
     assert listing in lines and f"Apply: {form}" in lines
     text, html = _parts(daily)
     assert f'href="{listing}"' in html and form not in html and form not in text
+
+
+def _long_lines(text: str) -> list[str]:
+    """Text-part lines wider than a plain-text reader's window, but for a lone URL (cannot wrap)."""
+    return [line for line in text.splitlines()
+            if len(line) > 76 and not (line.strip().startswith("https://") and " " not in line.strip())]
+
+
+async def test_text_part_reads_in_a_plain_mail_client(clean_db: str, smtp_server: tuple[str, MailSink],
+                                                      with_smtp: Callable[..., Any]) -> None:
+    """Lines fit 76 columns (long titles, locations, skill lists, the footer), and an instant
+    alert keeps the ad's paragraphs and bullets instead of running headings into sentences."""
+    url, sink = smtp_server
+    description = ("About the role\n\nYou will own the metering pipeline: a set of Python services that "
+                   "ingest usage events into PostgreSQL and ClickHouse.\n\nWhat you will do\n\n"
+                   "• Design idempotent ingestion APIs that survive retries and replays, at scale\n"
+                   "• Scale PostgreSQL partitioning")
+    async with connect(with_smtp(url)) as rt:
+        async with rt.pool.acquire() as conn:
+            job = await add_job(conn, title="Senior Staff Principal Python Backend Platform Engineer " * 3,
+                                location_raw="Berlin, Germany; Amsterdam, North Holland, Netherlands; London, UK",
+                                skills=["AWS", "Celery", "Django", "Django REST Framework", "Docker", "FastAPI",
+                                        "PostgreSQL", "Python", "Redis", "SQLAlchemy", "Kubernetes"],
+                                description_text=description, url="https://jobs.example.org/" + "x" * 120)
+            alert = await add_alert(conn, email_to="ada@example.org", query="django OR fastapi " * 5)
+            did = await add_delivery(conn, alert, job, "ada@example.org")
+            digest = await add_alert(conn, email_to="bob@example.org", frequency="daily",
+                                     created_at=datetime(2025, 1, 5, tzinfo=UTC))
+            await add_delivery(conn, digest, job, "bob@example.org")
+        notifier = Notifier(rt, FAST)
+        assert (await notifier.deliver(did)).state == "sent"
+        [anchor] = await notifier.open_due_digests(datetime(2025, 1, 6, 9, tzinfo=UTC))
+        assert (await notifier.deliver(anchor)).state == "sent"
+        await notifier.aclose()
+
+    instant, daily = (_parts(message)[0] for message in sink.messages)
+    assert _long_lines(instant) == [] and _long_lines(daily) == []
+    lines = instant.splitlines()
+    assert "  About the role" in lines and "  What you will do" in lines
+    assert "  • Design idempotent ingestion APIs that survive retries and replays, at" in lines
+    assert "    scale" in lines  # a bullet's continuation hangs under its text
+    assert "role You will" not in instant
+    assert "  Skills: AWS, Celery, Django, Django REST Framework, Docker, FastAPI," in daily.splitlines()

@@ -8,6 +8,7 @@ marked safe. Subjects and names lose control characters, so nothing can break ou
 from __future__ import annotations
 
 import re
+import textwrap
 from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urlsplit
@@ -25,6 +26,8 @@ _CONTROL = re.compile(r"[\x00-\x1f\x7f\u2028\u2029\u0085]+")
 _TAGS = {"p", "br", "ul", "ol", "li", "strong", "em", "b", "i", "h3", "h4", "a", "code", "pre"}
 _REMOTE_ORDER = {"remote": 0, "hybrid": 1, "onsite": 2}
 _REMOTE_LABEL = {"remote": "Remote", "hybrid": "Hybrid", "onsite": "On-site"}
+#: Text part lines stay within this many columns (a plain-text reader's 80, less quoting room).
+_WIDTH = 76
 #: Descriptions longer than this are shown as a text excerpt, not HTML.
 _MAX_HTML = 20_000
 
@@ -61,6 +64,36 @@ def _excerpt(text: str | None, limit: int) -> str:
     return words if len(words) <= limit else words[:limit].rsplit(" ", 1)[0] + " …"
 
 
+def wrap(value: str, first: str = "  ", rest: str | None = None) -> str:
+    """`value` filled to _WIDTH columns for a plain-text mail client, indented by `first` and then
+    `rest`; a word longer than a line (a URL) is left whole rather than cut where it breaks."""
+    return textwrap.fill(value, _WIDTH, initial_indent=first, subsequent_indent=first if rest is None else rest,
+                         break_long_words=False, break_on_hyphens=False)
+
+
+def _text_excerpt(text: str | None, limit: int, *, keep_lines: bool) -> str:
+    """The description for the text part: about `limit` characters, wrapped and indented. An instant
+    alert keeps the ad's own paragraphs and bullets (its headings would otherwise run into the next
+    sentence: "About the role You will own…"); a digest's short excerpt is one paragraph."""
+    lines = [" ".join(line.split()) for line in (text or "").splitlines()] if keep_lines else [_excerpt(text, limit)]
+    kept: list[str] = []
+    used = 0
+    for line in lines:
+        if not line:
+            if kept and kept[-1]:
+                kept.append("")
+            continue
+        if used + len(line) > limit:
+            kept.append(_excerpt(line, max(limit - used, 40)).removesuffix(" …") + " …")
+            break
+        kept.append(line)
+        used += len(line)
+    while kept and not kept[-1]:
+        kept.pop()
+    bullet = ("• ", "- ", "* ", "· ")
+    return "\n".join(wrap(line, "  ", "    " if line.startswith(bullet) else "  ") if line else "" for line in kept)
+
+
 def _view(job: dict[str, Any], *, full: bool) -> dict[str, Any]:
     listing, apply = safe_url(job.get("url")), safe_url(job.get("apply_url"))
     html = job.get("description_html") or ""
@@ -86,6 +119,7 @@ def _view(job: dict[str, Any], *, full: bool) -> dict[str, Any]:
         "skills": [header_text(s, 40) for s in (job.get("skills") or [])][:12],
         "posted": (job.get("posted_at") or "")[:10] or None,
         "excerpt": _excerpt(job.get("description_text"), 600 if full else 240),
+        "text": _text_excerpt(job.get("description_text"), 600 if full else 240, keep_lines=full),
         "description": description,
     }
 
@@ -103,6 +137,7 @@ def _groups(jobs: list[dict[str, Any]]) -> list[tuple[str, list[dict[str, Any]]]
 
 _ENV = Environment(loader=PackageLoader("workers.notify", "templates"), autoescape=select_autoescape(["html"]),
                    undefined=StrictUndefined, trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True)
+_ENV.filters["wrap"] = wrap
 
 
 def render(batch: Batch, *, unsubscribe_url: str, public_url: str, frequency_label: str) -> Rendered:

@@ -11,8 +11,9 @@ from pathlib import Path
 import asyncpg
 import pytest
 
-from aggregator.model import RawListing
+from aggregator.model import ANNUAL_FACTOR, RawListing
 from aggregator.normalise import normalise
+from aggregator.normalise.currency import to_usd
 from aggregator.store import db
 from aggregator.store.postings import Incoming, ingest
 from tests.store.test_ingest import item
@@ -230,4 +231,33 @@ async def test_readers_queries_on_the_views_are_served_by_indexes(clean_db: str,
         await conn.execute(f"REVOKE {role} FROM CURRENT_USER")
         await conn.execute(f"DROP OWNED BY {role}")
         await conn.execute(f"DROP ROLE {role}")
+        await conn.close()
+
+
+async def test_readers_compare_pay_across_currencies_in_us_dollars_a_year(clean_db: str) -> None:
+    """"At least $100k a year" over jobs paid in euros a month and dollars an hour.
+
+    jobs_v1 had the yearly pay only in each job's own currency, so a reader needed a rate table of
+    its own to compare; the view now carries the yearly US-dollar figures alerts compare.
+    """
+    conn = await asyncpg.connect(clean_db)
+    try:
+        listings = []
+        for n, (amount, currency, period) in enumerate([(8000, "EUR", "month"), (40, "USD", "hour"),
+                                                        (150000, "USD", "year")]):
+            raw = RawListing(source="remotive", external_id=str(n), title=f"Python Engineer {n}", company=f"Co {n}",
+                             location_raw="Remote", remote=True, description_html="<p>Build APIs.</p>",
+                             salary_min=amount, salary_max=amount, salary_currency=currency, salary_period=period,
+                             raw={"id": n})
+            listings.append(Incoming(normalise(raw), raw=b"{}"))
+        await ingest(conn, "remotive", listings)
+        rows = await conn.fetch("""SELECT title, salary_annual_usd_min, salary_annual_usd_max FROM jobs_v1
+                                   WHERE salary_annual_usd_min >= 100000 ORDER BY title""")
+        # 8000 EUR a month is over 100k USD a year at any plausible rate; 40 USD an hour (83,200) is not.
+        euros = to_usd(8000 * ANNUAL_FACTOR["month"], "EUR")
+        assert euros is not None and euros >= 100000
+        assert [(r["title"], r["salary_annual_usd_min"], r["salary_annual_usd_max"]) for r in rows] == [
+            ("Python Engineer 0", pytest.approx(euros), pytest.approx(euros)),
+            ("Python Engineer 2", 150000, 150000)]
+    finally:
         await conn.close()

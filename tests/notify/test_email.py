@@ -303,3 +303,29 @@ async def test_text_part_reads_in_a_plain_mail_client(clean_db: str, smtp_server
     assert "    scale" in lines  # a bullet's continuation hangs under its text
     assert "role You will" not in instant
     assert "  Skills: AWS, Celery, Django, Django REST Framework, Docker, FastAPI," in daily.splitlines()
+
+
+async def test_a_big_digest_stays_small_and_shows_unsubscribe_before_gmail_clips_it(
+        clean_db: str, smtp_server: tuple[str, MailSink], with_smtp: Callable[..., Any]) -> None:
+    """Gmail hides what follows the first ~102 KB of HTML behind "View entire message"."""
+    url, sink = smtp_server
+    async with connect(with_smtp(url)) as rt:
+        async with rt.pool.acquire() as conn:
+            alert = await add_alert(conn, email_to="bob@example.org", frequency="daily",
+                                    created_at=datetime(2025, 1, 5, tzinfo=UTC))
+            skills = ["AWS", "Celery", "Django", "Docker", "FastAPI", "Kubernetes", "PostgreSQL", "Python", "Redis"]
+            for n in range(150):
+                job = await add_job(conn, title=f"Senior Python Backend Engineer {n}", skills=skills,
+                                    description_text="We build the forecasting platform. " * 20)
+                await add_delivery(conn, alert, job, "bob@example.org")
+        notifier = Notifier(rt, FAST)
+        [anchor] = await notifier.open_due_digests(datetime(2025, 1, 6, 9, tzinfo=UTC))
+        assert (await notifier.deliver(anchor)).state == "sent"
+        await notifier.aclose()
+
+    [message] = sink.messages
+    _, html = _parts(message)
+    link = message["List-Unsubscribe"][1:-1]
+    assert html.count("Senior Python Backend Engineer") == 150  # every job is there
+    assert html.encode().find(link.encode()) < 2_000  # at the top, not only past the clip
+    assert len(html.encode()) < 150 * 1_100  # was about 2 KB a job

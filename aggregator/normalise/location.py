@@ -3,7 +3,8 @@ broad areas a remote role is open to, and its time-zone window.
 
 The remote mode comes from the source's structured hint first, then the location text, then the
 title ("(Remote)"); unknown stays None. A structured `False` means "not remote": hybrid if the
-text says so, otherwise onsite.
+text says so, otherwise onsite; but a location text that says remote ("Remote-Friendly | San
+Francisco" filed as On-Site) leaves it unknown, since the listing contradicts itself.
 
 Areas in `remote_regions` use these canonical names: Worldwide, Americas, North America,
 Latin America, Europe, EMEA, APAC, Asia, Africa, Oceania, Middle East, Nordics. Blocs that are
@@ -118,7 +119,11 @@ def parse_location(location_raw: str | None, *, places: list[dict[str, str | Non
     """Where a job is and who may apply, from structured places, free text and the title."""
     read = _read_text(location_raw[:_MAX_TEXT] if isinstance(location_raw, str) else "")
     where = Where(utc_offset_min=read.utc_offset_min, utc_offset_max=read.utc_offset_max)
-    where.remote = _mode_from_hint(remote, read.mode) or read.mode or _mode_from_title(title)
+    stated = _mode_from_hint(remote, read.mode)
+    if stated == "onsite" and read.mode == "remote":
+        where.remote = None  # "Remote-Friendly | San Francisco" filed as On-Site: the two disagree
+    else:
+        where.remote = stated or read.mode or _mode_from_title(title)
 
     found: list[Location] = []
     for place in places or []:

@@ -190,7 +190,11 @@ def test_structured_and_text_places_merge_without_duplicates() -> None:
     ("hybrid", "Remote", "", "hybrid"),
     ("Hybrid", None, "", "hybrid"),
     ("onsite", None, "", "onsite"),
-    ("OnSite", "SF / Remote", "", "onsite"),
+    # Filed as on-site while the location offers remote work: the listing contradicts itself
+    ("OnSite", "SF / Remote", "", None),
+    ("On-Site", "Remote-Friendly (Travel-Required) | San Francisco, CA | Seattle, WA", "", None),
+    (False, "Remote, Berlin", "", None),
+    (False, "Not remote - Berlin", "", "onsite"),
     ("on-site", None, "", "onsite"),
     ("in-office", None, "", "onsite"),
     (False, "Berlin", "", "onsite"),

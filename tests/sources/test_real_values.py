@@ -45,3 +45,12 @@ def test_a_team_named_r_and_d_is_not_the_r_language(real: Callable[[str], bytes]
     listing = listing_by_id(parse_normalised("lever", real("lever-1.json"), board="spotify"),
                             "a0fa7da3-4c3c-4fa2-97bd-7d6eb01eb9e5")
     assert listing.skills == ["Java", "Kotlin"]
+
+
+def test_a_listing_filed_on_site_that_offers_remote_work_has_no_remote_mode(real: Callable[[str], bytes]) -> None:
+    """greenhouse-1's Research Engineer, Pretraining is located "Remote-Friendly (Travel-Required) | San
+    Francisco, CA; …" with the Location Type "On-Site"; it read as onsite, against its own location."""
+    listing = listing_by_id(parse_normalised("greenhouse", real("greenhouse-1.json"), board="anthropic"),
+                            "4616971008")
+    assert listing.location_raw is not None and listing.location_raw.startswith("Remote-Friendly")
+    assert listing.remote is None

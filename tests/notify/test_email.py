@@ -103,7 +103,7 @@ async def test_digest_groups_orders_and_reuses_one_connection(
     assert len(sink.messages) == 6
     assert sink.connections == 1  # one SMTP connection for the whole run
     digest = sink.messages[0]
-    assert digest["Subject"] == "4 new jobs for your daily alert"
+    assert digest["Subject"] == '"python": 4 new jobs for your daily alert'  # which alert, from the inbox
     assert ".g20250106T0800." in digest["Message-ID"]
     text, html = _parts(digest)
     order = [text.index(t) for t in ("Remote New", "Remote Old", "Hybrid One", "Onsite Old")]

@@ -148,6 +148,8 @@ def render(batch: Batch, *, unsubscribe_url: str, public_url: str, frequency_lab
     if batch.is_digest:
         context["groups"] = _groups(batch.jobs)
         subject = f"{len(batch.jobs)} new job{'s' if len(batch.jobs) != 1 else ''} for your {frequency_label} alert"
+        if context["query"]:  # a subscriber with several alerts sees which one this is from the inbox
+            subject = f'"{context["query"]}": {subject}'
         name = "digest"
     else:
         job = _view(batch.jobs[0], full=True)

@@ -43,8 +43,10 @@ _LEVEL_RES = tuple(
 #: Mid-Senior level, Director, Executive), Associate is the rung between junior and senior.
 _HINT_ONLY = {"executive": "principal", "entry": "junior", "experienced": None, "associate": "mid"}
 
-#: Phrases in which a level word is not about the role's level.
-_NOT_A_LEVEL = re.compile(r"\blead\s+gen\w*|\bsenior\s+(?:living|care|citizens?|homes?)\b", re.I)
+#: Phrases in which a level word is not about the role's level: "Lead Generation", "Senior Living", and
+#: the customer segment "Mid Market" / "Mid-Size" of sales titles ("Account Executive, Mid Market").
+_NOT_A_LEVEL = re.compile(r"\blead\s+gen\w*|\bsenior\s+(?:living|care|citizens?|homes?)\b"
+                          r"|\bmid[-\s]?(?:market|size[d]?)\b", re.I)
 #: Numbered levels at the end of a title or before a separator: "Engineer II", "Specialist I".
 _ROMAN = re.compile(r"(?i:engineer|developer|programmer|specialist|analyst|scientist|architect|"
                     r"administrator|consultant|representative|associate|technician|designer)\s+"

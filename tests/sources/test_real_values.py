@@ -54,3 +54,12 @@ def test_a_listing_filed_on_site_that_offers_remote_work_has_no_remote_mode(real
                             "4616971008")
     assert listing.location_raw is not None and listing.location_raw.startswith("Remote-Friendly")
     assert listing.remote is None
+
+
+def test_the_mid_market_segment_is_not_a_level(real: Callable[[str], bytes]) -> None:
+    """greenhouse-1's "Account Executive, Mid Market - UKI" names the customers it sells to, not a level;
+    it read as mid."""
+    listing = listing_by_id(parse_normalised("greenhouse", real("greenhouse-1.json"), board="anthropic"),
+                            "4978296008")
+    assert listing.title == "Account Executive, Mid Market - UKI"
+    assert listing.seniority is None

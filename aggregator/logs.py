@@ -32,6 +32,9 @@ def configure(fmt: str = "auto", level: int = logging.INFO) -> None:
         structlog.stdlib.add_log_level,
         structlog.stdlib.add_logger_name,
         structlog.processors.TimeStamper(fmt="iso", utc=True),
+        # The traceback becomes the "exception" text here, before _redact, so a URL with a password
+        # in an exception message is masked there too; without it a JSON line said only exc_info=true.
+        structlog.processors.format_exc_info,
         _redact,
     ]
     structlog.configure(

@@ -24,3 +24,22 @@ def test_json_logs_redact_secrets(capsys: pytest.CaptureFixture[str]) -> None:
     assert event["source"] == "remotive" and event["level"] == "info" and event["timestamp"].endswith("Z")
     stdlib = next(line for line in lines if line["logger"] == "arq.worker")
     assert "s3cret" not in stdlib["event"] and "[redacted]" in stdlib["event"]
+
+
+def test_json_logs_carry_the_traceback_with_its_secrets_masked(capsys: pytest.CaptureFixture[str]) -> None:
+    """An error logged with its exception says what went wrong, from hirewire's loggers and arq's alike."""
+    logs.configure("json")
+    try:
+        raise ConnectionError("cannot reach smtp://ada:hunter2@mail.example:587")
+    except ConnectionError:
+        structlog.get_logger("hirewire.notify").exception("unexpected delivery error", deliveries=[7])
+        logging.getLogger("arq.worker").exception("job failed")
+    lines = [json.loads(line) for line in capsys.readouterr().err.splitlines()]
+    ours = next(line for line in lines if line["event"] == "unexpected delivery error")
+    theirs = next(line for line in lines if line["event"] == "job failed")
+    for line in (ours, theirs):
+        assert line["exception"].startswith("Traceback (most recent call last):")
+        assert line["exception"].rstrip().endswith(
+            "ConnectionError: cannot reach smtp://ada:[redacted]@mail.example:587")
+        assert "hunter2" not in json.dumps(line) and "exc_info" not in line
+    assert ours["deliveries"] == [7] and ours["level"] == "error"

@@ -17,6 +17,7 @@ import pytest
 
 from aggregator import runtime
 from aggregator.cli import build_parser, main
+from scrapers import sources as registry
 from tests.conftest import write_config
 from tests.match.helpers import listing, store
 
@@ -181,3 +182,11 @@ def test_jobs_search_refuses_what_the_api_refuses(nowhere: None, capsys: pytest.
                                                   args: list[str], line: str) -> None:
     assert main(["jobs", "search", *args]) == 2
     assert capsys.readouterr().err.strip().splitlines() == [line]
+
+
+@pytest.mark.parametrize("args", [["scrape", "remotive", "monster"], ["sources", "monster"], ["reparse", "monster"]])
+def test_an_unknown_source_is_a_usage_error_before_any_server_is_touched(
+        nowhere: None, capsys: pytest.CaptureFixture[str], args: list[str]) -> None:
+    assert main(args) == 2
+    assert capsys.readouterr().err.strip().splitlines() == [
+        f"hirewire: SOURCE: unknown source 'monster' (known: {', '.join(registry.NAMES)})"]

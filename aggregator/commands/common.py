@@ -13,11 +13,19 @@ from aggregator.alerts import AlertSpec, parse_alert
 from aggregator.config import Settings, load_settings
 from aggregator.errors import InputError
 from aggregator.runtime import Runtime, connect, resolved
+from scrapers import sources as registry
 
 T = TypeVar("T")
 
 #: The largest id PostgreSQL's bigint holds: every id hirewire stores is in 1..MAX_ID.
 MAX_ID = 2**63 - 1
+
+
+def known_source(name: str) -> str:
+    """`name` if a source of that name exists; a usage error listing the known ones otherwise."""
+    if name not in registry.NAMES:
+        raise UsageError("SOURCE", f"unknown source {name!r} (known: {', '.join(registry.NAMES)})")
+    return name
 
 
 class UsageError(InputError):
@@ -89,7 +97,8 @@ def run_with_runtime(fn: Callable[[Runtime], Awaitable[T]], *, migrate: bool = F
         return asyncio.run(main())
 
 
-def _cell(value: Any) -> str:
+def cell(value: Any) -> str:
+    """A value as a table shows it: "-" for none, minutes for times, "yes"/"no", lists comma-separated."""
     if value is None:
         return "-"
     if isinstance(value, datetime):
@@ -103,7 +112,7 @@ def _cell(value: Any) -> str:
 
 def table(headers: Sequence[str], rows: Sequence[Sequence[Any]], *, max_width: int = 48) -> str:
     """A plain aligned text table."""
-    cells = [[_cell(v) for v in row] for row in rows]
+    cells = [[cell(v) for v in row] for row in rows]
     cells = [[c if len(c) <= max_width else c[: max_width - 1] + "…" for c in row] for row in cells]
     widths = [max([len(h)] + [len(row[i]) for row in cells]) for i, h in enumerate(headers)]
     lines = ["  ".join(h.upper().ljust(w) for h, w in zip(headers, widths, strict=True)).rstrip()]

@@ -10,14 +10,13 @@ from arq.jobs import Job
 
 from aggregator import pipeline
 from aggregator.alerts import SEARCH_CHANNEL
-from aggregator.commands.common import alert_spec, run_with_runtime, table, whole
+from aggregator.commands.common import alert_spec, cell, known_source, run_with_runtime, table, whole
 from aggregator.display import salary_text
 from aggregator.errors import InputError
 from aggregator.runtime import Runtime
 from aggregator.store import db
 from aggregator.store import jobs as store_jobs
 from aggregator.store import sources as store_sources
-from scrapers import sources as registry
 from scrapers.fetch import Fetcher
 from workers import jobs as worker_jobs
 from workers import liveness
@@ -31,7 +30,10 @@ def register(commands: argparse._SubParsersAction) -> None:
     p.add_argument("sources", nargs="*", metavar="SOURCE", help="sources to fetch (default: every enabled one)")
     p.set_defaults(handler=scrape_command)
 
-    p = commands.add_parser("sources", help="every source with its state")
+    p = commands.add_parser("sources", help="every source with its state, or one source's fetch attempts")
+    p.add_argument("source", nargs="?", metavar="SOURCE",
+                   help="show this source's state, whole last error and latest fetch attempts")
+    p.add_argument("--runs", type=whole(1, 1000), default=10, help="fetch attempts shown for SOURCE (default 10)")
     p.set_defaults(handler=sources_command)
 
     p = commands.add_parser("workers", help="live workers, their heartbeats and the jobs they run")
@@ -68,8 +70,7 @@ def migrate_command(args: argparse.Namespace) -> int:
 
 def scrape_command(args: argparse.Namespace) -> int:
     for name in args.sources:
-        if name not in registry.NAMES:
-            raise InputError("SOURCE", f"unknown source {name!r} (known: {', '.join(registry.NAMES)})")
+        known_source(name)
 
     async def go(rt: Runtime) -> int:
         for name in args.sources:
@@ -100,16 +101,40 @@ def scrape_command(args: argparse.Namespace) -> int:
 
 
 def sources_command(args: argparse.Namespace) -> int:
+    if args.source is not None:
+        known_source(args.source)
+
     async def go(rt: Runtime) -> int:
         async with rt.pool.acquire() as conn:
             await store_sources.sync(conn, {n: c.enabled for n, c in rt.settings.sources.items()})
             rows = await store_sources.overview(conn)
+            runs = await store_sources.recent_runs(conn, args.source, args.runs) if args.source else []
+        if args.source is not None:
+            _print_source(next(r for r in rows if r["name"] == args.source), runs)
+            return 0
         print(table(["source", "enabled", "last success", "failures", "last error", "listings", "next run"],
                     [[r["name"], r["enabled"], r["last_success_at"], r["consecutive_failures"], r["last_error"],
                       r["listings"], _next_run(r)] for r in rows]))
         return 0
 
     return run_with_runtime(go)
+
+
+def _print_source(row: Any, runs: list[Any]) -> None:
+    """One source in full: the overview's columns one per line, the whole last error (the overview
+    cuts it), then its latest fetch attempts with each one's own error."""
+    fields = [("source", row["name"]), ("enabled", row["enabled"]), ("listings", row["listings"]),
+              ("last success", row["last_success_at"]), ("failures", row["consecutive_failures"]),
+              ("last error at", row["last_error_at"]), ("last error", row["last_error"]),
+              ("next run", _next_run(row))]
+    print("\n".join(f"{label + ':':<15}{cell(value)}" for label, value in fields))
+    print()
+    if not runs:
+        print("no fetch attempts recorded")
+        return
+    print(table(["started", "status", "http", "ms", "tries", "bytes", "listings", "url", "error"],
+                [[r["started_at"], r["status"], r["http_status"], r["duration_ms"], r["attempts"], r["bytes"],
+                  r["listings"], r["url"], r["error_message"]] for r in runs], max_width=200))
 
 
 def _next_run(row: Any) -> Any:

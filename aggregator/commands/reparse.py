@@ -6,8 +6,7 @@ import argparse
 import sys
 
 from aggregator import reparse
-from aggregator.commands.common import run_with_runtime, table, whole
-from aggregator.errors import InputError
+from aggregator.commands.common import known_source, run_with_runtime, table, whole
 from aggregator.runtime import Runtime
 from aggregator.store import raw_items as store_raw_items
 from scrapers import sources as registry
@@ -26,8 +25,7 @@ def register(commands: argparse._SubParsersAction) -> None:
 
 
 def reparse_command(args: argparse.Namespace) -> int:
-    if args.source not in registry.NAMES:
-        raise InputError("SOURCE", f"unknown source {args.source!r} (known: {', '.join(registry.NAMES)})")
+    known_source(args.source)
 
     async def go(rt: Runtime) -> int:
         report = await reparse.reparse_source(rt.pool, args.source, batch=args.batch)

@@ -141,6 +141,14 @@ async def overview(conn: asyncpg.Connection) -> list[asyncpg.Record]:
            FROM sources s ORDER BY s.name"""))
 
 
+async def recent_runs(conn: asyncpg.Connection, name: str, limit: int = 10) -> list[asyncpg.Record]:
+    """The source's last `limit` fetch attempts, newest first, for `hirewire sources NAME`."""
+    return list(await conn.fetch(
+        """SELECT started_at, url, status, http_status, duration_ms, attempts, bytes, listings, warnings,
+                  error_class, error_message
+           FROM fetch_runs WHERE source = $1 ORDER BY started_at DESC, id DESC LIMIT $2""", name, limit))
+
+
 async def validators(conn: asyncpg.Connection, url: str) -> tuple[str | None, str | None]:
     row = await conn.fetchrow("SELECT etag, last_modified FROM http_cache WHERE url = $1", url)
     return (row["etag"], row["last_modified"]) if row else (None, None)

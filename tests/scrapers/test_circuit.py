@@ -148,3 +148,33 @@ async def test_one_failing_source_does_not_hold_up_another(
     assert runs["remoteok"]["status"] == "error" and runs["remoteok"]["attempts"] == 2
     assert "timed out" in runs["remoteok"]["error_message"]
     assert remotive[0] == 0 and remoteok[0] == 1
+
+
+async def test_sources_name_shows_the_whole_last_error_and_the_latest_attempts(
+        clean_db: str, make_settings: Callable[..., Settings], http_server: Serve,
+        cli_env: Callable[..., dict[str, str]]) -> None:
+    app = switchable_feed()
+    base = await http_server(app)
+    settings = make_settings({"remotive": {"url": f"{base}/feed", "every": "10s", **FAST}})
+    async with fetching(settings, "remotive") as (rt, fetcher):
+        for healthy in (False, False, True):
+            app[HEALTHY][0] = healthy
+            await pipeline.refresh_source(settings, rt.pool, fetcher, "remotive")
+
+    def show(*args: str) -> subprocess.CompletedProcess[str]:
+        return subprocess.run([sys.executable, "-m", "aggregator", "sources", *args],
+                              env=cli_env(settings.config_path), capture_output=True, text=True, timeout=60, cwd=ROOT)
+
+    shown = await asyncio.to_thread(show, "remotive", "--runs", "2")
+    assert shown.returncode == 0, shown.stderr
+    head, runs = shown.stdout.split("\n\n")
+    fields = dict(line.split(":", 1) for line in head.splitlines())
+    assert fields["failures"].strip() == "0" and fields["listings"].strip() == "4"
+    assert fields["last error"].strip() == f"{base}/feed: HTTP 500 Internal Server Error"  # whole, not cut
+    header, newest, older = runs.splitlines()
+    assert header.split()[:3] == ["STARTED", "STATUS", "HTTP"]
+    assert newest.split()[2:5] == ["ok", "200", newest.split()[4]] and f"{base}/feed" in newest
+    assert older.split()[2:4] == ["error", "500"] and older.rstrip().endswith("HTTP 500 Internal Server Error")
+
+    unknown = await asyncio.to_thread(show, "monster")
+    assert (unknown.returncode, unknown.stderr.strip()[:36]) == (2, "hirewire: SOURCE: unknown source 'mo")

@@ -328,7 +328,7 @@ async def test_reparse_and_purge_raw_commands(runtime: Runtime, cli_env: Callabl
     assert failed.stdout.splitlines()[1].split()[-1] == "1"
 
     unknown = _hirewire(env, "reparse", "nosuchsource")
-    assert unknown.returncode == 1 and "unknown source" in unknown.stderr
+    assert unknown.returncode == 2 and "unknown source" in unknown.stderr
 
     kept = _hirewire(env, "purge-raw", "--days", "45")
     assert (kept.returncode, kept.stdout.strip()) == (0, "purged 0 raw item(s) older than 45 day(s)")

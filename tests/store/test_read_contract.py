@@ -261,3 +261,25 @@ async def test_readers_compare_pay_across_currencies_in_us_dollars_a_year(clean_
             ("Python Engineer 2", 150000, 150000)]
     finally:
         await conn.close()
+
+
+async def test_a_job_can_appear_after_one_with_a_later_first_seen_so_polls_overlap(clean_db: str) -> None:
+    """What README tells a poller, shown: `first_seen > last` misses a job whose batch began before and
+    committed after the last poll; the overlapping poll README gives finds it.
+    """
+    slow, fast, reader = [await asyncpg.connect(clean_db) for _ in range(3)]
+    try:
+        async with slow.transaction():
+            await ingest(slow, "remotive", [item("remotive", "1", "Python Engineer", "Slow Co")])
+            await asyncio.sleep(0.05)
+            await ingest(fast, "remoteok", [item("remoteok", "2", "Django Developer", "Fast Co")])
+            last = await reader.fetchval("SELECT max(first_seen) FROM jobs_v1")
+            seen = {r["id"] for r in await reader.fetch("SELECT id FROM jobs_v1")}
+        exact = await reader.fetch("SELECT id FROM jobs_v1 WHERE first_seen > $1", last)
+        assert exact == []  # the slow batch's job is never seen this way
+        overlap = await reader.fetch(
+            "SELECT id, title FROM jobs_v1 WHERE first_seen > $1::timestamptz - interval '10 minutes'", last)
+        assert [r["title"] for r in overlap if r["id"] not in seen] == ["Python Engineer"]
+    finally:
+        for conn in (slow, fast, reader):
+            await conn.close()

@@ -33,11 +33,26 @@ _ZONE = re.compile(
 _DASHES = re.compile(r"[\u2010-\u2015\u2212]")
 
 
+#: What joins two offsets into one range: "UTC-10 to UTC-5", "UTC-8 - UTC-5".
+_RANGE_JOIN = re.compile(r"\s*(?:-|to|until|through)\s*", re.IGNORECASE)
+#: Offsets past this lie beyond the date line: UTC+13 and UTC+14 keep the clock of UTC-11 and UTC-10.
+_DATE_LINE = 12
+
+
 def extract_window(text: str) -> tuple[float | None, float | None, str]:
-    """(min offset, max offset, text without the zone phrases); (None, None, text) when none."""
+    """(min offset, max offset, text without the zone phrases); (None, None, text) when none.
+
+    A lone offset beyond the date line listed next to western ones is read as the same clock a day
+    behind: Himalayas' "United States (UTC-10 to UTC-5, UTC+14)" is the window UTC-10 to UTC-5, not
+    the whole world from UTC-10 to UTC+14. A range that runs to it ("UTC-11 to UTC+14") is kept.
+    """
     text = _DASHES.sub("-", text)
     offsets: list[float] = []
+    lone_far_east: list[float] = []
+    previous_end: int | None = None
     for match in _ZONE.finditer(text):
+        ends_a_range = previous_end is not None and _RANGE_JOIN.fullmatch(text, previous_end, match.start())
+        previous_end = match.end()
         name = (match["name"] or match["short"]).upper()
         offset = ZONE_OFFSETS[name]
         if match["hours"] is not None:
@@ -48,7 +63,14 @@ def extract_window(text: str) -> tuple[float | None, float | None, str]:
         spread = float(match["spread"]) if match["spread"] else 0.0
         if spread > 12:
             continue
+        if offset > _DATE_LINE and not spread and not ends_a_range:
+            lone_far_east.append(offset)
+            continue
         offsets.extend((offset - spread, offset + spread))
+    if offsets and lone_far_east and min(offsets) < 0:
+        offsets.extend(offset - 24 for offset in lone_far_east)
+    else:
+        offsets.extend(lone_far_east)
     if not offsets:
         return None, None, text
     return min(offsets), max(offsets), _ZONE.sub(" , ", text)

@@ -143,6 +143,11 @@ def test_text_table_is_large() -> None:
     ("Lisbon, PT", None, None),
     ("Estonia", None, None),
     ("UTC+30", None, None),
+    # Himalayas: a lone UTC+14 beside the US zones is UTC-10 a day ahead, not a window round the world
+    ("United States (UTC-10 to UTC-5, UTC+14)", -10, -5),
+    ("UTC-11 to UTC+14", -11, 14),
+    ("New Zealand (UTC+12 to UTC+13:45)", 12, 13.75),
+    ("Tonga (UTC+13)", 13, 13),
 ])
 def test_time_zone_window(text: str, low: float | None, high: float | None) -> None:
     where = parse_location(text)

@@ -63,3 +63,11 @@ def test_the_mid_market_segment_is_not_a_level(real: Callable[[str], bytes]) -> 
                             "4978296008")
     assert listing.title == "Account Executive, Mid Market - UKI"
     assert listing.seniority is None
+
+
+def test_a_us_time_zone_window_does_not_span_the_world(real: Callable[[str], bytes]) -> None:
+    """himalayas-1's US jobs state "United States (UTC-10 to UTC-5, UTC+14)"; the window read as UTC-10 to
+    UTC+14, every time zone, so a US-hours role looked open to Asia."""
+    listing = listing_by_id(parse_normalised("himalayas", real("himalayas-1.json")),
+                            "https://himalayas.app/companies/bask-health/jobs/machine-learning-engineer")
+    assert (listing.utc_offset_min, listing.utc_offset_max) == (-10, -5)

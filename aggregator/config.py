@@ -519,3 +519,27 @@ def load_settings(env: Mapping[str, str] | None = None) -> Settings:
         delivery=delivery,
         sources=sources,
     )
+
+
+def mail_warnings(settings: Settings) -> list[str]:
+    """What about the mail settings will hurt subscribers, though hirewire runs: said at start-up.
+
+    Not errors, since a mail catcher on loopback (development, the compose file's Mailpit) is a
+    fine setup; but in production each of these means mail that cannot be acted on or never arrives.
+    """
+    if not settings.smtp_url:
+        return []
+    warnings = []
+    public = urlsplit(settings.public_url)
+    host = (public.hostname or "").lower()
+    if host in ("localhost", "127.0.0.1", "::1") or host.endswith(".localhost"):
+        warnings.append(f"HIREWIRE_PUBLIC_URL is {settings.public_url}: the confirm and unsubscribe links in emails "
+                        "point at this machine, which subscribers cannot open; set it to where the API is reached")
+    elif public.scheme != "https":
+        warnings.append("HIREWIRE_PUBLIC_URL is not https: mailbox providers expect an https one-click unsubscribe "
+                        "link (RFC 8058) from bulk senders")
+    sender = settings.mail_from.rsplit("@", 1)[-1].rstrip(">").lower()
+    if sender == "localhost" or sender.endswith(".localhost"):
+        warnings.append(f"HIREWIRE_MAIL_FROM is {settings.mail_from!r}: relays and inboxes refuse mail from a "
+                        "localhost address; set a sender on your own domain")
+    return warnings

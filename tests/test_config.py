@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from aggregator.config import load_settings, parse_duration
+from aggregator.config import load_settings, mail_warnings, parse_duration
 from aggregator.errors import ConfigError
 
 
@@ -208,3 +208,23 @@ def test_sources_with_nothing_to_read_say_what_to_set(tmp_path: Path) -> None:
     assert not settings.source("ashby").enabled  # off by default, so not an error
     assert settings.source("jsonld").missing_targets() == (
         'no pages to read: set pages = ["https://…"] under [sources.jsonld]')
+
+
+@pytest.mark.parametrize(("env", "said"), [
+    ({}, []),  # no SMTP: no mail
+    ({"HIREWIRE_SMTP_URL": "smtp://relay.example.org", "HIREWIRE_PUBLIC_URL": "https://jobs.example.org",
+      "HIREWIRE_MAIL_FROM": "alerts@example.org"}, []),
+    ({"HIREWIRE_SMTP_URL": "smtp://relay.example.org", "HIREWIRE_MAIL_FROM": "alerts@example.org"},
+     ["HIREWIRE_PUBLIC_URL is http://127.0.0.1:8080: the confirm and unsubscribe links"]),
+    ({"HIREWIRE_SMTP_URL": "smtp://relay.example.org", "HIREWIRE_PUBLIC_URL": "http://hirewire.localhost:8080",
+      "HIREWIRE_MAIL_FROM": "alerts@example.org"}, ["HIREWIRE_PUBLIC_URL is http://hirewire.localhost:8080"]),
+    ({"HIREWIRE_SMTP_URL": "smtp://relay.example.org", "HIREWIRE_PUBLIC_URL": "http://jobs.example.org",
+      "HIREWIRE_MAIL_FROM": "alerts@example.org"}, ["HIREWIRE_PUBLIC_URL is not https"]),
+    ({"HIREWIRE_SMTP_URL": "smtp://relay.example.org", "HIREWIRE_PUBLIC_URL": "https://jobs.example.org"},
+     ["HIREWIRE_MAIL_FROM is 'hirewire <alerts@localhost>'"]),
+])
+def test_mail_settings_that_would_hurt_subscribers_are_named(tmp_path: Path, env: dict[str, str],
+                                                            said: list[str]) -> None:
+    warnings = mail_warnings(load_settings({**env, "HIREWIRE_DATA_DIR": str(tmp_path)}))
+    assert len(warnings) == len(said)
+    assert all(warning.startswith(start) for warning, start in zip(warnings, said, strict=True))

@@ -23,7 +23,7 @@ from arq import Worker
 from redis.exceptions import RedisError
 
 from aggregator.commands.common import settings, whole
-from aggregator.config import Settings
+from aggregator.config import Settings, mail_warnings
 from aggregator.errors import ConfigError, HirewireError
 from aggregator.runtime import Runtime, connect, resolved
 from workers.scheduler import Scheduler
@@ -120,6 +120,9 @@ async def _serve(current: Settings, role: str, host: str, port: int, burst: bool
         if api is not None:
             tasks["api"] = asyncio.create_task(_run_api(api, stop))
         log.info("hirewire started", role=role, data_dir=str(current.data_dir))
+        if role != "scheduler":  # the roles that send mail (worker) or links to it (api)
+            for warning in mail_warnings(current):
+                log.warning("mail settings", problem=warning)
         waiter = asyncio.create_task(stop.wait())
         done, _ = await asyncio.wait([waiter, *tasks.values()], return_when=asyncio.FIRST_COMPLETED)
         stop.set()

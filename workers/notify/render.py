@@ -26,6 +26,9 @@ _CONTROL = re.compile(r"[\x00-\x1f\x7f\u2028\u2029\u0085]+")
 _TAGS = {"p", "br", "ul", "ol", "li", "strong", "em", "b", "i", "h3", "h4", "a", "code", "pre"}
 _REMOTE_ORDER = {"remote": 0, "hybrid": 1, "onsite": 2}
 _REMOTE_LABEL = {"remote": "Remote", "hybrid": "Hybrid", "onsite": "On-site"}
+#: Words in a location that already say the label's arrangement.
+_ARRANGEMENT_WORDS = {"Remote": {"remote", "anywhere", "worldwide", "wfh"}, "Hybrid": {"hybrid"},
+                      "On-site": {"on-site", "onsite", "in-office", "office"}}
 #: Text part lines stay within this many columns (a plain-text reader's 80, less quoting room).
 _WIDTH = 76
 #: Descriptions longer than this are shown as a text excerpt, not HTML.
@@ -94,8 +97,19 @@ def _text_excerpt(text: str | None, limit: int, *, keep_lines: bool) -> str:
     return "\n".join(wrap(line, "  ", "    " if line.startswith(bullet) else "  ") if line else "" for line in kept)
 
 
+def _says_arrangement(location: str | None, label: str | None) -> bool:
+    """Whether the board's own location text already says the arrangement ("Remote (US)" → "Remote"),
+    so the line does not read "Remote (US) · Remote"."""
+    if not location or not label:
+        return False
+    words = set(re.findall(r"[a-z]+(?:-[a-z]+)*", location.lower()))
+    return bool(words & _ARRANGEMENT_WORDS[label])
+
+
 def _view(job: dict[str, Any], *, full: bool) -> dict[str, Any]:
     listing, apply = safe_url(job.get("url")), safe_url(job.get("apply_url"))
+    location = header_text(job.get("location_raw"), 200) or None
+    remote = _REMOTE_LABEL.get(job.get("remote") or "")
     html = job.get("description_html") or ""
     description = None
     if full and html and len(html) <= _MAX_HTML:
@@ -111,8 +125,8 @@ def _view(job: dict[str, Any], *, full: bool) -> dict[str, Any]:
         "url": listing or apply,
         "apply_url": apply if listing and apply and apply != listing else None,
         "site": _site(listing or apply),
-        "location": header_text(job.get("location_raw"), 200) or None,
-        "remote": _REMOTE_LABEL.get(job.get("remote") or ""),
+        "location": location,
+        "remote": None if _says_arrangement(location, remote) else remote,
         "salary": salary_text(job.get("salary_min"), job.get("salary_max"), job.get("salary_currency"),
                               job.get("salary_period")),
         "seniority": job.get("seniority"),

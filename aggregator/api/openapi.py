@@ -11,6 +11,7 @@ from typing import Any
 from aiohttp import web
 
 from aggregator.api.base import RUNTIME, json_response
+from aggregator.config import Settings
 
 __all__ = ["document", "routes"]
 
@@ -249,6 +250,21 @@ def document(server_url: str) -> dict[str, Any]:
     }
 
 
+#: HIREWIRE_PUBLIC_URL's default, which names no real deployment.
+_UNSET_PUBLIC_URL = Settings.__dataclass_fields__["public_url"].default
+
+
+def server_url(public_url: str) -> str:
+    """Where clients built from the document send requests.
+
+    HIREWIRE_PUBLIC_URL when the operator set it (behind a proxy it is the address clients use).
+    Unset, it is only a placeholder (127.0.0.1:8080), while the API may listen on another port or
+    host: a client generated from the document called that placeholder. "/" is resolved against
+    the document's own address (OpenAPI 3: server URLs may be relative), which is this API.
+    """
+    return "/" if public_url == _UNSET_PUBLIC_URL else public_url
+
+
 @routes.get("/openapi.json")
 async def openapi(request: web.Request) -> web.Response:
-    return json_response(document(request.app[RUNTIME].settings.public_url))
+    return json_response(document(server_url(request.app[RUNTIME].settings.public_url)))

@@ -25,9 +25,10 @@ __all__ = ["is_python_backend"]
 
 _PY_TITLE = re.compile(r"\b(?:python(?:ista)?|django|flask|fastapi|pyramid|drf|wagtail|odoo)\b", re.I)
 _BACKEND_TITLE = re.compile(r"\b(?:back[-\s]?end|server[-\s]?side|api|apis)\b", re.I)
+#: Plurals too: Hacker News posts hire several at once ("Senior Python engineers", "Django developers").
 _ENGINEERING_TITLE = re.compile(
-    r"\b(?:engineer(?:ing)?|developer|dev|programm?er|swe|coder|hacker|architect|full[-\s]?stack|"
-    r"pythonista|expert)\b",
+    r"\b(?:engineer(?:ing|s)?|developers?|devs?|programm?ers?|swes?|coders?|hackers?|architects?|"
+    r"full[-\s]?stack|pythonistas?|experts?)\b",
     re.I,
 )
 #: Roles that are not backend development even when Python is part of the job.
@@ -41,7 +42,7 @@ _OTHER_ROLE = re.compile(
     r"instructor|trainer|lecturer|professor|writer|editor|content|copywriter|product\s+manager|"
     r"project\s+manager|program\s+manager|manager|coordinator|assistant|accountant|finance|legal|"
     r"customer|success|community|embedded|firmware|game|unity|salesforce|sap|wordpress|"
-    r"shopify|blockchain|solidity)\b",
+    r"shopify|blockchain|solidity)s?\b",
     re.I,
 )
 #: Backend languages that, named in a title without Python, make it another language's role.

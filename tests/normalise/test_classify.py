@@ -36,6 +36,11 @@ LABELLED: list[tuple[str, list[str], str, bool]] = [
     ("Senior Software Engineer, AI", [], "Python services with FastAPI and Pydantic.", True),
     ("API Engineer", [], "Python, Python and more Python.", True),
     ("Senior Python Developer (AI)", [], "", True),
+    # Hacker News posts hire several at once
+    ("Senior Python engineers", [], "", True),
+    ("Django developers", [], "", True),
+    ("Python Data Scientists", [], "", False),
+    ("Python Tutors", [], "", False),
     # not Python backend roles
     ("Frontend React Developer", [], "Our backend is Python/Django.", False),
     ("Data Analyst (Excel)", [], "Some Python is a plus.", False),

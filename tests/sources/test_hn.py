@@ -193,6 +193,8 @@ def test_thread_normalised(sample: Callable[[str], bytes]) -> None:
     assert lindenfeld.remote == "remote"
     assert lindenfeld.posted_at == datetime(2026, 8, 3, 15, 2, 19, tzinfo=UTC)
     assert lindenfeld.company == "Lindenfeld Analytics"
+    # "Senior Python engineers": a post hiring several is still a Python backend role
+    assert listing_by_id(listings, "49120650").python_backend is True
 
 
 # --- the real payloads -------------------------------------------------------------------------

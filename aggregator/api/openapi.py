@@ -55,6 +55,15 @@ _ID = {"name": "id", "in": "path", "required": True, "schema": {"type": "integer
 _TOKEN = {"name": "token", "in": "path", "required": True, "schema": {"type": "string", "minLength": 1}}
 
 
+def _all_required(properties: dict[str, Any]) -> dict[str, Any]:
+    """An object whose every property is always sent (null when unknown, never left out).
+
+    Saying so lets a generated client type them as present: with only `id` and `title` required,
+    every other field of a job came out optional, to be checked for absence on each use.
+    """
+    return {"type": "object", "required": list(properties), "properties": properties}
+
+
 def _list_param(name: str, items: dict[str, Any], description: str) -> dict[str, Any]:
     return {"name": name, "in": "query", "required": False, "style": "form", "explode": True,
             "description": description + " Repeat the parameter or separate values with commas.",
@@ -108,24 +117,24 @@ _SCHEMAS: dict[str, Any] = {
         "next_after": {"type": "integer", "nullable": True, "description": "pass as `after` for the next page"}}},
     "AlertUpdate": {"type": "object", "additionalProperties": False, "required": ["status"], "properties": {
         "status": {"type": "string", "enum": ["active", "paused"]}}},
-    "Location": {"type": "object", "properties": {"country": _NSTR, "region": _NSTR, "city": _NSTR}},
-    "Job": {"type": "object", "required": ["id", "title"], "properties": {
+    "Location": _all_required({"country": _NSTR, "region": _NSTR, "city": _NSTR}),
+    "Job": _all_required({
         "id": {"type": "integer"}, "title": _STR, "company": _NSTR, "url": _NSTR, "apply_url": _NSTR,
         "location_raw": _NSTR, "locations": {"type": "array", "items": _ref("Location")},
         "remote": {"type": "string", "enum": ["remote", "hybrid", "onsite"], "nullable": True},
         "employment_type": _NSTR, "seniority": _NSTR, "salary_min": _NNUM, "salary_max": _NNUM,
         "salary_currency": _NSTR, "salary_period": _NSTR, "skills": _STRS, "posted_at": _NTIME,
         "python_backend": {"type": "boolean"}, "first_seen": _TIME, "last_seen": _TIME, "closed_at": _NTIME,
-        "remote_regions": _STRS, "salary_annual_min": _NNUM, "salary_annual_max": _NNUM}},
+        "remote_regions": _STRS, "salary_annual_min": _NNUM, "salary_annual_max": _NNUM}),
     "JobPage": {"type": "object", "required": ["jobs", "next_cursor"], "properties": {
         "jobs": {"type": "array", "items": _ref("Job")},
         "next_cursor": {"type": "string", "nullable": True, "description": "pass as `cursor` for the next page"}}},
-    "Posting": {"type": "object", "required": ["id", "source", "external_id"], "properties": {
+    "Posting": _all_required({
         "id": {"type": "integer"}, "source": _STR, "external_id": _STR, "url": _NSTR, "first_seen": _TIME,
-        "last_seen": _TIME, "closed_at": _NTIME}},
-    "JobDetail": {"allOf": [_ref("Job"), {"type": "object", "required": ["postings"], "properties": {
+        "last_seen": _TIME, "closed_at": _NTIME}),
+    "JobDetail": {"allOf": [_ref("Job"), _all_required({
         "description_text": _NSTR, "description_html": _NSTR, "fingerprint": _STR,
-        "postings": {"type": "array", "items": _ref("Posting")}}}]},
+        "postings": {"type": "array", "items": _ref("Posting")}})]},
     "Token": {"type": "object", "additionalProperties": False, "required": ["token"],
               "properties": {"token": {"type": "string", "minLength": 1}}},
     "Pending": {"type": "object", "required": ["status", "message"], "properties": {

@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import dataclasses
+from typing import Any
 from urllib.parse import urljoin
 
 from aggregator.config import Settings
-from tests.api.conftest import Api
+from tests.api.conftest import Api, add_jobs
 
 
 async def _server(api: Api) -> str:
@@ -32,3 +33,38 @@ async def test_a_public_url_the_operator_set_is_the_server(api: Api) -> None:
     """Behind a proxy, HIREWIRE_PUBLIC_URL (path prefix included) is where clients must go."""
     api.rt.settings = dataclasses.replace(api.rt.settings, public_url="https://jobs.example.org/hirewire")
     assert await _server(api) == "https://jobs.example.org/hirewire"
+
+
+def _required(doc: dict[str, Any], name: str) -> set[str]:
+    schema = doc["components"]["schemas"][name]
+    parts = schema.get("allOf", [schema])
+    found: set[str] = set()
+    for part in parts:
+        if "$ref" in part:
+            found |= _required(doc, part["$ref"].rsplit("/", 1)[1])
+        else:
+            found |= set(part.get("required", []))
+    return found
+
+
+async def test_every_field_a_job_carries_is_required_in_the_document(api: Api) -> None:
+    """Jobs, their postings and locations always carry every field (null when unknown): the document
+    says so. It required only a job's id and title and a posting's id, source and external id, so
+    a generated client made every other field optional."""
+    [job_id] = await add_jobs(api, "Senior Python Engineer")
+    await add_jobs(api, "Senior Python Engineer", source="remoteok")
+    async with api.http.get(f"{api.url}/openapi.json") as r:
+        doc = await r.json()
+    async with api.http.get(f"{api.url}/v1/jobs") as r:
+        [summary] = (await r.json())["jobs"]
+    async with api.http.get(f"{api.url}/v1/jobs/{job_id}") as r:
+        detail = await r.json()
+    async with api.rt.pool.acquire() as conn:  # add_jobs' listings are "Remote": give this one a place
+        await conn.execute("""UPDATE jobs SET locations = '[{"country": "DE", "region": null, "city": "Berlin"}]'
+                              WHERE id = $1""", job_id)
+    async with api.http.get(f"{api.url}/v1/jobs/{job_id}") as r:
+        [location] = (await r.json())["locations"]
+    assert set(summary) == _required(doc, "Job")
+    assert set(detail) == _required(doc, "JobDetail")
+    assert {frozenset(p) for p in detail["postings"]} == {frozenset(_required(doc, "Posting"))}
+    assert set(location) == _required(doc, "Location")

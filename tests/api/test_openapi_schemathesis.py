@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.api.conftest import OPERATOR_KEY, Api, operator_alert
+from tests.api.conftest import OPERATOR_KEY, Api, add_jobs, operator_alert
 
 pytestmark = pytest.mark.timeout(120)
 
@@ -34,6 +34,8 @@ def _st() -> str:
 
 async def test_api_conforms_to_its_openapi_document(api: Api, tmp_path: Path) -> None:
     await operator_alert(api, "ada@example.org")  # something for the alert endpoints to find
+    # and jobs for the job endpoints, so that their bodies are checked against the schemas too
+    await add_jobs(api, "Senior Python Engineer", "Django Developer", description="Python, PostgreSQL. Berlin.")
     process = await asyncio.create_subprocess_exec(
         _st(), "run", f"{api.url}/openapi.json", "--url", api.url,
         "--header", f"Authorization: Bearer {OPERATOR_KEY}",

@@ -186,6 +186,9 @@ def _candidate(text: str, first: Amount, second: Amount | None, default: str | N
     lo_value, hi_value = first.value, last.value
     if second is not None:
         lo_value, hi_value = _share_multiplier(first, second)
+    dollar = _dollar_code(text, first, last)
+    if dollar is not None:
+        default = dollar
     currency = _currency(first, default) or (second and _currency(second, default))
     period = _period_after(text, last.end) or _period_before(text, first.start)
     if first.mult_word == "lpa" or last.mult_word == "lpa":
@@ -234,6 +237,29 @@ def _currency(amount: Amount, default: str | None) -> str | None:
         if code is not None and (len(mark) != 3 or mark.isupper() or mark.upper() in _LOWER_OK):
             return code
     return None
+
+
+#: A dollar currency written out after the figures: "$110,000 - $135,000 CAD", "$85,000 (AUD)".
+_DOLLAR_CODE_AFTER = re.compile(r"\s?\(?(?P<code>[A-Z]{3})\)?(?![A-Za-z/])")
+
+
+def _dollar_code(text: str, first: Amount, last: Amount) -> str | None:
+    """The dollar currency a bare "$" stands for when the text names it next to the figures.
+
+    "$110,000 - $135,000 CAD" is Canadian dollars, not US dollars. Only a dollar code counts (a "$"
+    followed by "EUR" is not read as euros), and "CAD/USD" names two, so it decides nothing.
+    """
+    codes = [mark.upper() for amount in (first, last) for mark in (amount.pre, amount.post) if mark]
+    if any(mark != "$" and mark not in _DOLLAR_CURRENCIES for mark in codes):
+        return None  # another mark ("US$", "C$", "€") already says which currency
+    if "$" not in codes:
+        return None
+    written = [mark for mark in codes if mark in _DOLLAR_CURRENCIES]
+    if not written and (after := _DOLLAR_CODE_AFTER.match(text, last.end)) is not None:
+        written = [after["code"]] if after["code"] in _DOLLAR_CURRENCIES else []
+    if text.startswith("/", last.end) or len(set(written)) != 1:
+        return None
+    return written[0]
 
 
 def _period_after(text: str, end: int) -> str | None:

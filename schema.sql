@@ -123,6 +123,8 @@ CREATE TABLE IF NOT EXISTS postings (
 );
 CREATE INDEX IF NOT EXISTS postings_job ON postings (job_id);
 CREATE INDEX IF NOT EXISTS postings_source_open ON postings (source, scope) WHERE closed_at IS NULL;
+-- Readers of postings_v1 ask what changed since their last poll.
+CREATE INDEX IF NOT EXISTS postings_updated_at ON postings (updated_at);
 
 -- The raw item of every posting, compressed, for re-parsing after a parser fix.
 CREATE TABLE IF NOT EXISTS raw_items (
@@ -241,7 +243,8 @@ FROM jobs;
 -- `listing` is the posting's whole normalised listing, as `hirewire parse` prints it (with its tags
 -- and time-zone window, which jobs do not carry). Columns are only ever added at the end of a view.
 CREATE OR REPLACE VIEW postings_v1 AS
-SELECT id, job_id, source, external_id, listing ->> 'url' AS url, first_seen, last_seen, closed_at, listing
+SELECT id, job_id, source, external_id, listing ->> 'url' AS url, first_seen, last_seen, closed_at, listing,
+       updated_at
 FROM postings;
 
 CREATE OR REPLACE VIEW companies_v1 AS

@@ -283,3 +283,25 @@ async def test_a_job_can_appear_after_one_with_a_later_first_seen_so_polls_overl
     finally:
         for conn in (slow, fast, reader):
             await conn.close()
+
+
+async def test_readers_find_the_postings_and_jobs_changed_since_their_last_poll(clean_db: str) -> None:
+    """A re-read listing with other content moves its posting's updated_at, and nothing else's; the
+    query is indexed. postings_v1 had no such column: a reader had to compare every listing."""
+    conn = await asyncpg.connect(clean_db)
+    try:
+        await ingest(conn, "remotive", [item("remotive", "1", "Python Engineer", "Acme"),
+                                        item("remotive", "2", "Django Developer", "Globex")])
+        mark = await conn.fetchval("SELECT max(updated_at) FROM postings_v1")
+        await ingest(conn, "remotive", [item("remotive", "1", "Python Engineer", "Acme", description="Now Rust too."),
+                                        item("remotive", "2", "Django Developer", "Globex")])
+        changed = await conn.fetch("""SELECT p.external_id, j.description_text FROM postings_v1 p
+                                      JOIN jobs_v1 j ON j.id = p.job_id WHERE p.updated_at > $1""", mark)
+        assert [tuple(r) for r in changed] == [("1", "Now Rust too.")]
+        async with conn.transaction():
+            await conn.execute("SET LOCAL enable_seqscan = off")
+            await conn.execute("SET LOCAL enable_indexscan = off")
+            plan = await conn.fetchval("EXPLAIN (FORMAT JSON) SELECT id FROM postings_v1 WHERE updated_at > now()")
+        assert '"Index Name": "postings_updated_at"' in plan, plan
+    finally:
+        await conn.close()

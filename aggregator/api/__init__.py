@@ -14,7 +14,7 @@ from aiohttp import web
 
 from aggregator.api import alerts, health, jobs, metrics, openapi, pages, subscriptions
 from aggregator.api.base import JINJA, LIMITS, RUNTIME, Limits
-from aggregator.api.middleware import body_limit, errors, request_id
+from aggregator.api.middleware import body_limit, cors_for_public_reads, errors, request_id
 from aggregator.api.ratelimit import add_budget_headers, rate_limit
 from aggregator.runtime import Runtime
 
@@ -32,4 +32,5 @@ def create_app(rt: Runtime, *, limits: Limits | None = None) -> web.Application:
     for module in (health, metrics, openapi, jobs, alerts, subscriptions, pages):
         app.router.add_routes(module.routes)
     app.on_response_prepare.append(add_budget_headers)
+    app.on_response_prepare.append(cors_for_public_reads)
     return app

@@ -18,7 +18,7 @@ from aggregator import metrics
 from aggregator.api.base import JINJA, LIMITS, ApiError, json_response
 from aggregator.errors import InputError
 
-__all__ = ["body_limit", "errors", "is_api_path", "request_id"]
+__all__ = ["body_limit", "cors_for_public_reads", "errors", "is_api_path", "request_id"]
 
 log = structlog.get_logger("hirewire.api")
 
@@ -104,3 +104,22 @@ async def body_limit(request: web.Request, handler: Handler) -> web.StreamRespon
     if request.content_length is not None and request.content_length > limit:
         raise ApiError(413, "request_entity_too_large", f"the body is larger than {limit} bytes", field="body")
     return await handler(request)
+
+
+_CORS_HEADERS = {
+    "Access-Control-Allow-Origin": "*",
+    "Access-Control-Expose-Headers": "RateLimit-Limit, RateLimit-Remaining, RateLimit-Reset, Retry-After, X-Request-ID",
+}
+
+
+async def cors_for_public_reads(request: web.Request, response: web.StreamResponse) -> None:
+    """on_response_prepare: let any web page read the job search and the OpenAPI document.
+
+    They are public, take no cookies and change nothing, so `*` exposes nothing a script on any
+    site could not fetch through a server; without it a browser refused the response to a page on
+    another origin (a job board widget could not list jobs). Errors carry it too, so the page can
+    read why. Only simple GETs qualify: alerts and subscriptions stay same-origin.
+    """
+    if request.method in ("GET", "HEAD") and (request.path == "/openapi.json" or request.path == "/v1/jobs"
+                                              or request.path.startswith("/v1/jobs/")):
+        response.headers.update(_CORS_HEADERS)

@@ -80,6 +80,11 @@ def job_query(request: web.Request) -> store_jobs.JobQuery:
     unknown = set(request.query) - _PARAMS
     if unknown:
         raise InputError(sorted(unknown)[0], f"unknown parameter (known: {', '.join(sorted(_PARAMS))})")
+    # A single-valued parameter given twice (`limit=5&limit=500`, a client serialising a list) was
+    # answered with the first value and the rest dropped unseen: ambiguous, so refused.
+    for name in sorted(_PARAMS - set(_LIST_PARAMS)):
+        if len(request.query.getall(name, [])) > 1:
+            raise InputError(name, "give this parameter once (only the list filters repeat)")
     alert: dict[str, Any] = {name: _list(request, name) for name in _LIST_PARAMS}
     alert["skills"] = {"all": alert["skills"]}
     alert["query"] = request.query.get("query", "")

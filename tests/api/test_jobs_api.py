@@ -76,3 +76,16 @@ async def test_a_cursor_this_api_cannot_have_sent_is_a_422_naming_cursor(api: Ap
         cursor = base64.urlsafe_b64encode(payload.encode()).decode().rstrip("=")
         status, body = await get(api, "/v1/jobs", cursor=cursor)
         assert (status, body["error"], body["field"]) == (422, "invalid_input", "cursor"), payload
+
+
+async def test_a_single_valued_parameter_given_twice_is_a_422_naming_it(api: Api) -> None:
+    """`limit=5&limit=500` was answered with 5 and `query=django&query=flask` searched django alone."""
+    await add_jobs(api, "Django Developer", "Flask Developer")
+    for name, values in (("limit", ["5", "500"]), ("query", ["django", "flask"]), ("cursor", ["a", "b"]),
+                         ("python_only", ["true", "false"])):
+        async with api.http.get(f"{api.url}/v1/jobs", params=[(name, v) for v in values]) as r:
+            body = await r.json()
+        assert (r.status, body["field"]) == (422, name), body
+    # List filters still repeat.
+    async with api.http.get(f"{api.url}/v1/jobs", params=[("remote", "remote"), ("remote", "hybrid")]) as r:
+        assert r.status == 200 and len((await r.json())["jobs"]) == 2

@@ -8,6 +8,7 @@ jobs arrive, and as cheap on page 100 as on page 1.
 from __future__ import annotations
 
 import base64
+import hashlib
 import json
 import math
 from typing import Any
@@ -16,7 +17,7 @@ import asyncpg
 from aiohttp import web
 
 from aggregator.alerts import SEARCH_CHANNEL, parse_alert
-from aggregator.api.base import RUNTIME, ApiError, json_response, whole_number
+from aggregator.api.base import RUNTIME, ApiError, dumps, whole_number
 from aggregator.errors import InputError
 from aggregator.store import jobs as store_jobs
 
@@ -98,6 +99,22 @@ def job_query(request: web.Request) -> store_jobs.JobQuery:
                                   after=decode_cursor(cursor) if cursor else None)
 
 
+def conditional_json(request: web.Request, data: Any) -> web.Response:
+    """`data` as JSON with a strong ETag of its bytes; 304 without a body when the client holds them.
+
+    A reader keeping jobs up to date polls them over and over and, before, downloaded each whole
+    again (descriptions included) to learn it had not changed. `Cache-Control: no-cache` lets any
+    cache keep the response but makes it ask again each time, since a job can change at any fetch.
+    """
+    text = dumps(data)
+    etag = '"' + hashlib.sha256(text.encode()).hexdigest()[:32] + '"'
+    headers = {"ETag": etag, "Cache-Control": "no-cache"}
+    held = {tag.strip() for tag in request.headers.get("If-None-Match", "").split(",")}
+    if etag in held or f"W/{etag}" in held or "*" in held:
+        return web.Response(status=304, headers=headers)
+    return web.Response(text=text, content_type="application/json", headers=headers)
+
+
 def _summary(row: asyncpg.Record) -> dict[str, Any]:
     return {name: row[name] for name in _SUMMARY}
 
@@ -108,8 +125,8 @@ async def search_jobs(request: web.Request) -> web.Response:
     async with request.app[RUNTIME].pool.acquire() as conn:
         rows = await store_jobs.search(conn, query)
     last = rows[-1] if len(rows) == query.limit else None
-    return json_response({"jobs": [_summary(r) for r in rows],
-                          "next_cursor": encode_cursor(last["rank"], last["id"]) if last else None})
+    return conditional_json(request, {"jobs": [_summary(r) for r in rows],
+                                      "next_cursor": encode_cursor(last["rank"], last["id"]) if last else None})
 
 
 @routes.get(r"/v1/jobs/{id}")
@@ -126,4 +143,4 @@ async def get_job(request: web.Request) -> web.Response:
     body = {**_summary(job), "description_text": job["description_text"],
             "description_html": job["description_html"], "fingerprint": job["fingerprint"],
             "postings": [dict(p) for p in postings]}
-    return json_response(body)
+    return conditional_json(request, body)

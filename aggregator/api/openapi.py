@@ -160,6 +160,16 @@ def _body(schema: str) -> dict[str, Any]:
     return {"required": True, "content": {"application/json": {"schema": _ref(schema)}}}
 
 
+_IF_NONE_MATCH = {"name": "If-None-Match", "in": "header", "required": False, "schema": {"type": "string"},
+                  "description": "The ETag of a response held: 304 when it is still current"}
+_NOT_MODIFIED = {"304": {"description": "Not modified: the response held (If-None-Match) is current"}}
+
+
+def _tagged(response: dict[str, Any]) -> dict[str, Any]:
+    return {**response, "headers": {"ETag": {"schema": {"type": "string"},
+                                             "description": "send as If-None-Match to revalidate"}}}
+
+
 _PATHS: dict[str, Any] = {
     "/v1/jobs": {"get": {
         "summary": "Search stored jobs (the alerts' query syntax and filters), best match first",
@@ -173,11 +183,13 @@ _PATHS: dict[str, Any] = {
             {"name": "include_closed", "in": "query", "schema": {"type": "boolean"}},
             {"name": "python_only", "in": "query", "schema": {"type": "boolean"}},
             {"name": "limit", "in": "query", "schema": {"type": "integer", "minimum": 1, "maximum": 100}},
-            {"name": "cursor", "in": "query", "schema": {"type": "string"}}],
-        "responses": {"200": _json(_ref("JobPage"), "One page of jobs"), **_errors(422, 429)}}},
+            {"name": "cursor", "in": "query", "schema": {"type": "string"}}, _IF_NONE_MATCH],
+        "responses": {"200": _tagged(_json(_ref("JobPage"), "One page of jobs")), **_NOT_MODIFIED,
+                      **_errors(422, 429)}}},
     "/v1/jobs/{id}": {"get": {
-        "summary": "One job with its postings", "parameters": [_ID],
-        "responses": {"200": _json(_ref("JobDetail"), "The job"), **_errors(404, 429)}}},
+        "summary": "One job with its postings", "parameters": [_ID, _IF_NONE_MATCH],
+        "responses": {"200": _tagged(_json(_ref("JobDetail"), "The job")), **_NOT_MODIFIED,
+                      **_errors(404, 429)}}},
     "/v1/alerts": {
         "get": {"summary": "List alerts (the operator: all; a subscriber: theirs)", "security": _AUTH,
                 "parameters": [{"name": "after", "in": "query", "schema": {"type": "integer", "minimum": 0}},

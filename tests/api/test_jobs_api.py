@@ -89,3 +89,23 @@ async def test_a_single_valued_parameter_given_twice_is_a_422_naming_it(api: Api
     # List filters still repeat.
     async with api.http.get(f"{api.url}/v1/jobs", params=[("remote", "remote"), ("remote", "hybrid")]) as r:
         assert r.status == 200 and len((await r.json())["jobs"]) == 2
+
+
+async def test_a_reader_revalidates_jobs_with_their_etag(api: Api) -> None:
+    """A job or page unchanged since the client's copy is a 304 with no body; a change gives a new
+    ETag. Before, there was no validator: every poll downloaded everything again."""
+    [job_id] = await add_jobs(api, "Python Engineer")
+    etags = {}
+    for path in (f"/v1/jobs/{job_id}", "/v1/jobs?query=python"):
+        async with api.http.get(f"{api.url}{path}") as r:
+            assert r.status == 200 and r.headers["Cache-Control"] == "no-cache"
+            etag = etags[path] = r.headers["ETag"]
+        async with api.http.get(f"{api.url}{path}", headers={"If-None-Match": etag}) as r:
+            assert (r.status, await r.read(), r.headers["ETag"]) == (304, b"", etag)
+        async with api.http.get(f"{api.url}{path}", headers={"If-None-Match": '"something-else"'}) as r:
+            assert r.status == 200
+    async with api.rt.pool.acquire() as conn:
+        await conn.execute("UPDATE jobs SET closed_at = now() WHERE id = $1", job_id)
+    held = etags[f"/v1/jobs/{job_id}"]
+    async with api.http.get(f"{api.url}/v1/jobs/{job_id}", headers={"If-None-Match": held}) as r:
+        assert r.status == 200 and r.headers["ETag"] != held and (await r.json())["closed_at"] is not None

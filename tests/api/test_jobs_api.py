@@ -4,6 +4,9 @@ from __future__ import annotations
 
 from typing import Any
 
+from aggregator.model import RawListing
+from aggregator.normalise import normalise
+from aggregator.store.postings import Incoming, ingest
 from tests.api.conftest import Api, add_jobs
 
 
@@ -109,3 +112,21 @@ async def test_a_reader_revalidates_jobs_with_their_etag(api: Api) -> None:
     held = etags[f"/v1/jobs/{job_id}"]
     async with api.http.get(f"{api.url}/v1/jobs/{job_id}", headers={"If-None-Match": held}) as r:
         assert r.status == 200 and r.headers["ETag"] != held and (await r.json())["closed_at"] is not None
+
+
+async def test_countries_are_where_the_searcher_can_work_from(api: Api) -> None:
+    """As README says: jobs located there, and remote jobs open worldwide or to a region containing
+    the country; not a remote job restricted to another country."""
+    async with api.rt.pool.acquire() as conn:
+        await ingest(conn, "remotive", [
+            Incoming(normalise(RawListing(source="remotive", external_id=str(n), title=title, company=f"Co {n}",
+                                          location_raw=where, remote=remote, url=f"https://remotive.example/{n}",
+                                          description_html="<p>Build APIs.</p>", raw={"id": n})), raw=b"{}")
+            for n, (title, where, remote) in enumerate([
+                ("Berlin Office", "Berlin, Germany", False), ("Anywhere", "Worldwide", True),
+                ("Europe Remote", "Remote - Europe", True), ("US Only", "Remote - US only", True),
+                ("Paris Office", "Paris, France", False)])])
+    status, body = await get(api, "/v1/jobs", countries="DE", limit=100)
+    assert status == 200
+    assert sorted(j["title"] for j in body["jobs"]) == ["Anywhere", "Berlin Office", "Europe Remote"]
+

@@ -55,24 +55,40 @@ def _limit(request: web.Request) -> int:
     return limit
 
 
-def encode_cursor(rank: float, job_id: int) -> str:
-    return base64.urlsafe_b64encode(json.dumps([rank, job_id]).encode()).decode().rstrip("=")
+def search_key(query: store_jobs.JobQuery) -> str:
+    """A short digest of what a search asks (text and filters, not the page size or position).
+
+    A cursor carries it, so that a cursor reused with other filters is refused: its (rank, id)
+    position means nothing in another search, and the page it gave looked right but was not.
+    """
+    asked = [query.text, query.remote, query.countries, query.seniority, query.skills, query.sources,
+             query.include_closed, query.python_only]
+    return hashlib.sha256(json.dumps(asked).encode()).hexdigest()[:12]
 
 
-def decode_cursor(value: str) -> tuple[float, int]:
+def encode_cursor(rank: float, job_id: int, key: str) -> str:
+    return base64.urlsafe_b64encode(json.dumps([rank, job_id, key]).encode()).decode().rstrip("=")
+
+
+def decode_cursor(value: str, key: str) -> tuple[float, int]:
     """The (rank, id) a `next_cursor` carries; 422 naming `cursor` for anything this API cannot have sent.
 
     The id must fit a bigint and the rank be finite: a tampered or corrupted cursor holding an id
     past 2^63-1 reached PostgreSQL and came back as a 500, and a NaN rank (which json.loads accepts)
-    sorts above every number there, silently restarting the listing from the top.
+    sorts above every number there, silently restarting the listing from the top. A cursor of
+    another search (`key`) is refused; one without a key (issued before keys were) is taken as is.
     """
     try:
-        rank, job_id = json.loads(base64.urlsafe_b64decode(value + "=" * (-len(value) % 4)))
+        rank, job_id, *rest = json.loads(base64.urlsafe_b64decode(value + "=" * (-len(value) % 4)))
     except (ValueError, TypeError):
         raise InputError("cursor", "not a cursor this API returned") from None
     if (isinstance(rank, bool) or not isinstance(rank, int | float) or not math.isfinite(rank)
-            or isinstance(job_id, bool) or not isinstance(job_id, int) or not 0 <= job_id <= _MAX_ID):
+            or isinstance(job_id, bool) or not isinstance(job_id, int) or not 0 <= job_id <= _MAX_ID
+            or len(rest) > 1):
         raise InputError("cursor", "not a cursor this API returned")
+    if rest and rest[0] != key:
+        raise InputError("cursor", "this cursor belongs to a search with other filters or query: "
+                                   "start again without it")
     return float(rank), job_id
 
 
@@ -93,10 +109,12 @@ def job_query(request: web.Request) -> store_jobs.JobQuery:
         spec = parse_alert({**alert, "channel": SEARCH_CHANNEL})
     except InputError as exc:
         raise InputError("skills" if exc.field.startswith("skills") else exc.field, exc.message) from None
+    query = store_jobs.JobQuery.of(spec, include_closed=_bool(request, "include_closed"),
+                                   python_only=_bool(request, "python_only"), limit=_limit(request))
     cursor = request.query.get("cursor")
-    return store_jobs.JobQuery.of(spec, include_closed=_bool(request, "include_closed"),
-                                  python_only=_bool(request, "python_only"), limit=_limit(request),
-                                  after=decode_cursor(cursor) if cursor else None)
+    if cursor:
+        query.after = decode_cursor(cursor, search_key(query))
+    return query
 
 
 def conditional_json(request: web.Request, data: Any) -> web.Response:
@@ -125,8 +143,8 @@ async def search_jobs(request: web.Request) -> web.Response:
     async with request.app[RUNTIME].pool.acquire() as conn:
         rows = await store_jobs.search(conn, query)
     last = rows[-1] if len(rows) == query.limit else None
-    return conditional_json(request, {"jobs": [_summary(r) for r in rows],
-                                      "next_cursor": encode_cursor(last["rank"], last["id"]) if last else None})
+    cursor = encode_cursor(last["rank"], last["id"], search_key(query)) if last else None
+    return conditional_json(request, {"jobs": [_summary(r) for r in rows], "next_cursor": cursor})
 
 
 @routes.get(r"/v1/jobs/{id}")

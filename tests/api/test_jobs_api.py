@@ -130,3 +130,16 @@ async def test_countries_are_where_the_searcher_can_work_from(api: Api) -> None:
     assert status == 200
     assert sorted(j["title"] for j in body["jobs"]) == ["Anywhere", "Berlin Office", "Europe Remote"]
 
+
+async def test_a_cursor_reused_with_other_filters_is_a_422(api: Api) -> None:
+    """A cursor is a position in one search; with another query or filters its page looked right and
+    was not (jobs skipped or repeated). The page size may change between pages."""
+    await add_jobs(api, *[f"Python Engineer {n}" for n in range(4)])
+    status, body = await get(api, "/v1/jobs", query="python", limit=2)
+    cursor = body["next_cursor"]
+    status, body = await get(api, "/v1/jobs", query="python", limit=3, cursor=cursor)
+    assert status == 200 and len(body["jobs"]) == 2
+    for other in ({"query": "engineer"}, {"query": "python", "remote": "remote"}, {"query": "python",
+                                                                                     "include_closed": "true"}):
+        status, body = await get(api, "/v1/jobs", limit=2, cursor=cursor, **other)
+        assert (status, body["field"]) == (422, "cursor"), other

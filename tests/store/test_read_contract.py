@@ -305,3 +305,19 @@ async def test_readers_find_the_postings_and_jobs_changed_since_their_last_poll(
         assert '"Index Name": "postings_updated_at"' in plan, plan
     finally:
         await conn.close()
+
+
+async def test_closing_a_posting_sets_closed_at_but_not_updated_at(clean_db: str) -> None:
+    """As README says: a reader polling updated_at learns of content changes; closures show in closed_at."""
+    conn = await asyncpg.connect(clean_db)
+    try:
+        await ingest(conn, "remotive", [item("remotive", "1", "Python Engineer"), item("remotive", "2", "Go Dev")],
+                     complete_scopes=[""])
+        before = await conn.fetchval("SELECT updated_at FROM postings_v1 WHERE external_id = '2'")
+        await ingest(conn, "remotive", [item("remotive", "1", "Python Engineer")], complete_scopes=[""])
+        row = await conn.fetchrow("""SELECT p.updated_at, p.closed_at AS posting_closed, j.closed_at AS job_closed
+                                     FROM postings_v1 p JOIN jobs_v1 j ON j.id = p.job_id WHERE p.external_id = '2'""")
+        assert row["updated_at"] == before
+        assert row["posting_closed"] is not None and row["job_closed"] is not None
+    finally:
+        await conn.close()

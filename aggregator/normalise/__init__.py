@@ -6,6 +6,7 @@ function only wires them together, structured values first and free text second.
 
 from __future__ import annotations
 
+import dataclasses
 import re
 
 from aggregator import dedup
@@ -31,6 +32,21 @@ def _pay_in_description(text: str, currency: str | None) -> salary.Salary | None
     return None
 
 
+def _currency_as_written(pay: salary.Salary, text: str) -> salary.Salary:
+    """`pay` in the currency the description writes the very same figures in, when that differs.
+
+    Some boards fill their currency field with a default: Jobicy states League's Canadian range as
+    USD while the ad says "$77,400 – $116,200 CAD"; Remote OK states no currency at all while the ad
+    says "$140,000–$175,000". Only the same figures in the same period, written with a currency of
+    their own, change it.
+    """
+    written = _pay_in_description(text, pay.currency)
+    if (written is None or written.currency in (None, pay.currency)
+            or (written.min, written.max, written.period) != (pay.min, pay.max, pay.period)):
+        return pay
+    return dataclasses.replace(pay, currency=written.currency)
+
+
 def normalise(raw: RawListing) -> Listing:
     """The normalised form of one raw listing."""
     title = text.tidy(text.html_to_text(raw.title)) if raw.title else ""
@@ -45,6 +61,8 @@ def normalise(raw: RawListing) -> Listing:
     location_raw = text.tidy(raw.location_raw) if raw.location_raw else None
 
     pay = salary.from_structured(raw.salary_min, raw.salary_max, raw.salary_currency, raw.salary_period)
+    if pay is not None and description_text:
+        pay = _currency_as_written(pay, description_text)
     if pay is None and raw.salary_text:
         pay = salary.parse_salary(raw.salary_text, default_currency=raw.salary_currency)
     if pay is None and description_text:

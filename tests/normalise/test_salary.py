@@ -257,3 +257,20 @@ def test_pay_line_in_description_is_read_and_other_money_is_not() -> None:
     funding = normalise(RawListing(source="weworkremotely", external_id="2", title="Python Engineer",
                                    description_text="We raised $20M and serve 50k customers.\n401k match."))
     assert funding.salary_min is None and funding.salary_max is None
+
+
+def test_structured_pay_takes_the_currency_the_description_writes_the_same_figures_in() -> None:
+    from aggregator.model import RawListing
+    from aggregator.normalise import normalise
+
+    def pay(currency: str | None, text: str) -> tuple[object, ...]:
+        listing = normalise(RawListing(source="jobicy", external_id="1", title="Analyst", salary_min=77_400,
+                                       salary_max=116_200, salary_currency=currency, description_text=text))
+        return listing.salary_min, listing.salary_max, listing.salary_currency
+
+    assert pay("USD", "Compensation range: $77,400 – $116,200 CAD") == (77_400, 116_200, "CAD")
+    assert pay(None, "Salary: €77,400 - €116,200") == (77_400, 116_200, "EUR")
+    # Other figures, or a bare "$" under a dollar currency, change nothing
+    assert pay("USD", "Salary: $70,000 – $100,000 CAD") == (77_400, 116_200, "USD")
+    assert pay("CAD", "Salary: $77,400 – $116,200") == (77_400, 116_200, "CAD")
+    assert pay("USD", "We raised $77,400 – $116,200 CAD last year") == (77_400, 116_200, "USD")

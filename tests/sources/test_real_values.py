@@ -71,3 +71,15 @@ def test_a_us_time_zone_window_does_not_span_the_world(real: Callable[[str], byt
     listing = listing_by_id(parse_normalised("himalayas", real("himalayas-1.json")),
                             "https://himalayas.app/companies/bask-health/jobs/machine-learning-engineer")
     assert (listing.utc_offset_min, listing.utc_offset_max) == (-10, -5)
+
+
+def test_a_board_s_currency_gives_way_to_the_ad_s_for_the_same_figures(real: Callable[[str], bytes]) -> None:
+    """jobicy-1: League's range came as USD from the API; the ad says "$77,400 – $116,200 CAD".
+    himalayas-1: Descript's 190,000–300,000 came with no currency; the ad says "$190,000- $300,000/year"."""
+    league = listing_by_id(parse_normalised("jobicy", real("jobicy-1.json")), "112853")
+    assert (league.salary_min, league.salary_max, league.salary_currency, league.salary_period) == (
+        77_400, 116_200, "CAD", "year")
+    descript = listing_by_id(
+        parse_normalised("himalayas", real("himalayas-1.json")),
+        "https://himalayas.app/companies/descript/jobs/staff-applied-research-scientist-472455259")
+    assert (descript.salary_min, descript.salary_max, descript.salary_currency) == (190_000, 300_000, "USD")

@@ -91,18 +91,33 @@ def _merge_breaks(text: str) -> str:
     return "".join(pieces)
 
 
-def _after(node: LexborNode, root_id: int) -> int | None:
+def _after(node: LexborNode, root_id: int, known: dict[int, int | None]) -> int | None:
     """The id of the node that a document-order walk of the tree under the node with id `root_id`
-    visits after `node`'s subtree; None when the subtree ends the walk."""
+    visits after `node`'s subtree; None when the subtree ends the walk.
+
+    A last child shares its parent's answer, so every node climbed through is remembered in `known`:
+    without that, each block of a deeply nested chain ("<div><p><div><p>…", thousands deep in a
+    hostile or broken feed) climbs the whole chain again, and one description takes seconds.
+    """
+    climbed: list[int] = []
+    found: int | None = None
     while node.mem_id != root_id:
+        here = node.mem_id
+        if here in known:
+            found = known[here]
+            break
+        climbed.append(here)
         following = node.next
         if following is not None:
-            return following.mem_id
+            found = following.mem_id
+            break
         parent = node.parent
         if parent is None:
             break
         node = parent
-    return None
+    for here in climbed:
+        known[here] = found
+    return found
 
 
 def _walk(root: LexborNode) -> str:
@@ -120,6 +135,7 @@ def _walk(root: LexborNode) -> str:
     open_blocks: list[tuple[int | None, str, bool]] = []
     skipping, skip_to = False, None
     preformatted = 0
+    after: dict[int, int | None] = {}
     for node in root.traverse(include_text=True):
         here = node.mem_id
         if skipping:
@@ -141,19 +157,19 @@ def _walk(root: LexborNode) -> str:
             continue
         if tag in _SKIP or tag.startswith("-"):
             if node.child is not None:
-                skipping, skip_to = True, _after(node, root_id)
+                skipping, skip_to = True, _after(node, root_id, after)
             continue
         if tag == "br":
             parts.append("\n")
             continue
         if tag in _PARAGRAPHS:
             parts.append(_PARAGRAPH)
-            open_blocks.append((_after(node, root_id), _PARAGRAPH, tag == "pre"))
+            open_blocks.append((_after(node, root_id, after), _PARAGRAPH, tag == "pre"))
             if tag == "pre":
                 preformatted += 1
         elif tag in _LINES:
             parts.append(_LINE + "• " if tag == "li" else _LINE)
-            open_blocks.append((_after(node, root_id), _LINE, False))
+            open_blocks.append((_after(node, root_id, after), _LINE, False))
         elif tag in _CELLS:
             parts.append(" ")
     parts.extend(closing for _, closing, _ in reversed(open_blocks))

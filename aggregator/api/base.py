@@ -10,6 +10,7 @@ import json
 from collections.abc import Mapping
 from datetime import datetime
 from typing import Any
+from urllib.parse import urlsplit
 
 from aiohttp import web
 from jinja2 import Environment
@@ -52,6 +53,14 @@ class ApiError(Exception):
         if self.field is not None:
             body["field"] = self.field
         return body
+
+
+def render_page(request: web.Request, name: str, **context: Any) -> str:
+    """An HTML template rendered with `base`, the public URL's path, which every link and form action
+    starts from: behind a proxy serving the API under https://example.org/jobs/, a form posting to
+    "/unsubscribe/…" would leave the API."""
+    base = urlsplit(request.app[RUNTIME].settings.public_url).path.rstrip("/")
+    return request.app[JINJA].get_template(name).render(base=base, **context)
 
 
 def to_json(value: Any) -> Any:

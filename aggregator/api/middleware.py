@@ -15,7 +15,7 @@ from aiohttp import web
 from aiohttp.typedefs import Handler
 
 from aggregator import metrics
-from aggregator.api.base import JINJA, LIMITS, ApiError, json_response
+from aggregator.api.base import LIMITS, ApiError, json_response, render_page
 from aggregator.errors import InputError
 
 __all__ = ["body_limit", "cors_for_public_reads", "errors", "is_api_path", "request_id"]
@@ -60,7 +60,7 @@ async def request_id(request: web.Request, handler: Handler) -> web.StreamRespon
 
 
 def _page(request: web.Request, status: int, title: str, message: str) -> web.Response:
-    html = request.app[JINJA].get_template("error.html").render(title=title, message=message)
+    html = render_page(request, "error.html", title=title, message=message)
     return web.Response(text=html, status=status, content_type="text/html")
 
 

@@ -15,7 +15,7 @@ from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescap
 from multidict import MultiDict, MultiDictProxy
 
 from aggregator.api import subscriptions
-from aggregator.api.base import JINJA, RUNTIME, ApiError
+from aggregator.api.base import RUNTIME, ApiError, render_page
 from aggregator.errors import InputError
 from aggregator.tokens import CONFIRM_MAX_AGE, read_confirmation_token, read_unsubscribe_token
 
@@ -39,7 +39,7 @@ def environment() -> Environment:
 
 
 def _render(request: web.Request, name: str, *, status: int = 200, **context: Any) -> web.Response:
-    html = request.app[JINJA].get_template(name).render(**context)
+    html = render_page(request, name, **context)
     return web.Response(text=html, status=status, content_type="text/html",
                         headers={"Cache-Control": "no-store", "X-Frame-Options": "DENY",
                                  "Content-Security-Policy": "default-src 'none'; style-src 'unsafe-inline'; "

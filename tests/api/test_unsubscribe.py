@@ -2,6 +2,12 @@
 
 from __future__ import annotations
 
+import dataclasses
+import re
+from collections.abc import Awaitable, Callable
+
+from aiohttp import web
+
 from aggregator.tokens import unsubscribe_token
 from tests.api.conftest import Api, operator_alert
 from workers.notify.email import unsubscribe_url
@@ -70,3 +76,36 @@ async def test_invalid_tokens(api: Api) -> None:
     async with api.http.post(f"{api.url}/v1/subscriptions/unsubscribe", json={"token": forged}) as r:
         assert r.status == 422 and (await r.json())["field"] == "token"
     assert await status(api, alert_id) == "active"
+
+
+async def test_behind_a_proxy_under_a_path_the_pages_links_and_forms_stay_under_it(
+        api: Api, http_server: Callable[[web.Application], Awaitable[str]]) -> None:
+    """HIREWIRE_PUBLIC_URL https://example.org/jobs: the proxy strips /jobs; the page's button must post
+    back under /jobs, or it lands outside hirewire."""
+    async def forward(request: web.Request) -> web.Response:
+        async with api.http.request(request.method, f"{api.url}/{request.match_info['tail']}",
+                                    data=await request.read(), headers={"Content-Type": request.content_type},
+                                    allow_redirects=False) as upstream:
+            return web.Response(body=await upstream.read(), status=upstream.status,
+                                content_type=upstream.content_type)
+
+    proxy = web.Application()
+    proxy.router.add_route("*", "/jobs/{tail:.*}", forward)
+    origin = await http_server(proxy)
+    api.rt.settings = dataclasses.replace(api.rt.settings, public_url=f"{origin}/jobs")
+    alert_id, _ = await operator_alert(api, "ada@example.org")
+    link = unsubscribe_url(api.rt.settings, alert_id)
+    assert link.startswith(f"{origin}/jobs/unsubscribe/")
+
+    async with api.http.get(link) as r:
+        page = await r.text()
+    action = re.search(r'<form method="post" action="([^"]+)"', page)
+    assert action is not None and action.group(1) == link.removeprefix(origin)
+    assert '<a href="/jobs/">hirewire</a>' in page
+    async with api.http.post(f"{origin}{action.group(1)}", data={"List-Unsubscribe": "One-Click"}) as r:
+        assert r.status == 200 and "You are unsubscribed" in await r.text()
+        assert 'href="/jobs/">Save a new alert' in await r.text()
+    assert await status(api, alert_id) == "disabled"
+
+    async with api.http.get(f"{origin}/jobs/unsubscribe/not-a-token") as r:  # the error page too
+        assert r.status == 400 and 'href="/jobs/">Back to job alerts' in await r.text()

@@ -181,12 +181,20 @@ def html_to_text(markup: str) -> str:
     own lines, list items as "• " bullets, scripts and styles dropped."""
     markup = _unescape_if_escaped(markup)
     if "<" not in markup:
-        return tidy_block(markup)
+        return _ampersands(tidy_block(markup))
     tree = LexborHTMLParser(markup)
     root = tree.body or tree.root
     if root is None:
         return ""
-    return _tidy_lines(_walk(root))
+    return _ampersands(_tidy_lines(_walk(root)))
+
+
+def _ampersands(text: str) -> str:
+    """The text with ampersands escaped twice by the source ("&amp;amp;", which reads "&amp;" once
+    decoded, as in Lever's 2015 postings: "guidelines &amp; processes") written as "&"."""
+    while "&amp;" in text:
+        text = text.replace("&amp;", "&")
+    return text
 
 
 _ALLOWED_TAGS = {

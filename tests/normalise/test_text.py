@@ -193,3 +193,14 @@ def test_deeply_nested_markup_reads_in_linear_time() -> None:
     text = html_to_text(markup)
     assert time.perf_counter() - started < 3.0
     assert text == "Python backend role"
+
+
+@pytest.mark.parametrize(("markup", "expected"), [
+    ("<li>Refine guidelines &amp;amp; processes for MQLs &amp;amp; SQLs</li>",
+     "• Refine guidelines & processes for MQLs & SQLs"),
+    ("Sales &amp;amp; Marketing", "Sales & Marketing"),
+    ("<p>a &amp;amp;amp; b</p>", "a & b"),
+    ("<p>AT&amp;T &amp; R&amp;D</p>", "AT&T & R&D"),
+])
+def test_ampersands_escaped_twice_read_as_ampersands(markup: str, expected: str) -> None:
+    assert html_to_text(markup) == expected

@@ -83,3 +83,13 @@ def test_a_board_s_currency_gives_way_to_the_ad_s_for_the_same_figures(real: Cal
         parse_normalised("himalayas", real("himalayas-1.json")),
         "https://himalayas.app/companies/descript/jobs/staff-applied-research-scientist-472455259")
     assert (descript.salary_min, descript.salary_max, descript.salary_currency) == (190_000, 300_000, "USD")
+
+
+def test_twice_escaped_ampersands_do_not_leak_into_the_text(real: Callable[[str], bytes]) -> None:
+    """lever-2's Marketing Automation and Analytics Manager read "guidelines &amp; processes for MQLs
+    &amp; SQLs": Lever's list markup escaped the ampersands twice."""
+    listing = listing_by_id(parse_normalised("lever", real("lever-2.json"), board="leverdemo"),
+                            "317078f5-1943-44f4-9231-92f80dbdeb69")
+    assert listing.description_text is not None
+    assert "guidelines & processes for MQLs & SQLs" in listing.description_text
+    assert "&amp;" not in listing.description_text

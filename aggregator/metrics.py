@@ -45,6 +45,9 @@ POSTINGS_STORED = Gauge("hirewire_postings_stored", "Postings in the database, b
                         registry=REGISTRY)
 SOURCE_FAILURES = Gauge("hirewire_source_consecutive_failures", "Consecutive failed fetches, by source",
                         ["source"], registry=REGISTRY)
+LAST_SUCCESS = Gauge("hirewire_source_last_success_timestamp_seconds",
+                     "When each source was last fetched successfully (Unix time): alert on time() minus this",
+                     ["source"], registry=REGISTRY)
 
 #: Every state a delivery row can be in (schema.sql), so absent states read 0 rather than vanish.
 FETCHES_24H = Gauge("hirewire_fetch_runs_24h", "Fetch attempts recorded in the last 24 h by all processes, "
@@ -88,7 +91,8 @@ def observe_request(route: str, method: str, status: int, seconds: float) -> Non
 
 def set_state(*, deliveries: dict[str, int], queue_depth: int, worker_up: bool, jobs: int,
               postings: dict[str, int], failures: dict[str, int],
-              fetches_24h: dict[tuple[str, str], int] | None = None, merged: int = 0) -> None:
+              fetches_24h: dict[tuple[str, str], int] | None = None, merged: int = 0,
+              last_success: dict[str, float] | None = None) -> None:
     """Install the installation-wide figures read at scrape time."""
     for (source, status), count in (fetches_24h or {}).items():
         FETCHES_24H.labels(source, status).set(count)
@@ -102,6 +106,8 @@ def set_state(*, deliveries: dict[str, int], queue_depth: int, worker_up: bool, 
         POSTINGS_STORED.labels(source).set(count)
     for source, count in failures.items():
         SOURCE_FAILURES.labels(source).set(count)
+    for source, when in (last_success or {}).items():
+        LAST_SUCCESS.labels(source).set(when)
 
 
 def render() -> bytes:

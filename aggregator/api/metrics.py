@@ -21,5 +21,6 @@ async def scrape(request: web.Request) -> web.Response:
         figures = await store_metrics.figures(conn)
     metrics.set_state(deliveries=figures.deliveries, queue_depth=int(await rt.redis.zcard(rt.settings.queue_name)),
                       worker_up=await worker_alive(rt), jobs=figures.jobs, postings=figures.postings,
-                      failures=figures.failures, fetches_24h=figures.fetches_24h, merged=figures.merged)
+                      failures=figures.failures, fetches_24h=figures.fetches_24h, merged=figures.merged,
+                      last_success=figures.last_success)
     return web.Response(body=metrics.render(), headers={"Content-Type": metrics.CONTENT_TYPE})

@@ -44,6 +44,15 @@ async def test_metrics(api: Api) -> None:
     assert alert_id
 
 
+async def test_metrics_say_when_each_source_last_succeeded(api: Api) -> None:
+    """What an operator alerts on: a source with no success for a day (`time() - … > 86400`)."""
+    async with api.rt.pool.acquire() as conn:
+        await conn.execute("INSERT INTO sources (name, last_success_at) VALUES ('remotive', to_timestamp(1700000000))")
+    async with api.http.get(f"{api.url}/metrics") as r:
+        text = await r.text()
+    assert 'hirewire_source_last_success_timestamp_seconds{source="remotive"} 1.7e+09' in text
+
+
 async def test_openapi_document_is_served(api: Api) -> None:
     async with api.http.get(f"{api.url}/openapi.json") as r:
         doc = await r.json()

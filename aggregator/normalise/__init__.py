@@ -67,6 +67,9 @@ def normalise(raw: RawListing) -> Listing:
         pay = salary.parse_salary(raw.salary_text, default_currency=raw.salary_currency)
     if pay is None and description_text:
         pay = _pay_in_description(description_text, raw.salary_currency)
+    if pay is None and title:
+        # "Senior Independent UX/UI Designer ($110-$190/hr)": boards that have no pay field put it there
+        pay = salary.parse_salary(title, default_currency=raw.salary_currency)
     where = location.parse_location(location_raw, places=raw.places, remote=raw.remote, title=title)
     found_skills = skills.extract_skills(title, raw.tags, description_text or "")
     level = seniority.seniority(title, hint=raw.seniority, text=description_text or "")

@@ -274,3 +274,17 @@ def test_structured_pay_takes_the_currency_the_description_writes_the_same_figur
     assert pay("USD", "Salary: $70,000 – $100,000 CAD") == (77_400, 116_200, "USD")
     assert pay("CAD", "Salary: $77,400 – $116,200") == (77_400, 116_200, "CAD")
     assert pay("USD", "We raised $77,400 – $116,200 CAD last year") == (77_400, 116_200, "USD")
+
+
+@pytest.mark.parametrize(("title", "expected"), [
+    ("Senior Independent UX/UI Designer ($110-$190/hr)", (110, 190, "USD", "hour")),
+    ("Backend Engineer - €70k", (70_000, 70_000, "EUR", "year")),
+    ("Python Developer (5+ years, 401k)", (None, None, None, None)),
+    ("Series B startup ($20M raised) seeks Django Engineer", (None, None, None, None)),
+])
+def test_pay_in_the_title_when_nothing_else_states_it(title: str, expected: tuple[object, ...]) -> None:
+    from aggregator.model import RawListing
+    from aggregator.normalise import normalise
+
+    listing = normalise(RawListing(source="rss", external_id="1", title=title))
+    assert (listing.salary_min, listing.salary_max, listing.salary_currency, listing.salary_period) == expected

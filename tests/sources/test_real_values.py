@@ -93,3 +93,11 @@ def test_twice_escaped_ampersands_do_not_leak_into_the_text(real: Callable[[str]
     assert listing.description_text is not None
     assert "guidelines & processes for MQLs & SQLs" in listing.description_text
     assert "&amp;" not in listing.description_text
+
+
+def test_pay_stated_in_the_title(real: Callable[[str], bytes]) -> None:
+    """wwr-2's "Senior Independent UX/UI Designer ($110-$190/hr)" had no salary."""
+    listing = listing_by_id(parse_normalised("weworkremotely", real("wwr-2.rss")),
+                            "a-team-senior-independent-ux-ui-designer-110-190-hr")
+    assert (listing.salary_min, listing.salary_max, listing.salary_currency, listing.salary_period) == (
+        110, 190, "USD", "hour")

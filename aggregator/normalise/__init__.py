@@ -32,6 +32,19 @@ def _pay_in_description(text: str, currency: str | None) -> salary.Salary | None
     return None
 
 
+def _pays_written(text: str, currency: str | None) -> list[salary.Salary]:
+    """Every pay stated after a pay label, also inside the long one-line descriptions some boards send
+    (Remote OK's Graphcore ad: "… Salary Range: PLN 350,700 - 474,400 + Benefits …" in one line),
+    where a short window after each label is read."""
+    found: list[salary.Salary] = []
+    for line in text.splitlines():
+        windows = [line] if len(line) <= 300 else [line[m.start():m.start() + 120] for m in _PAY_LINE.finditer(line)]
+        for window in windows:
+            if _PAY_LINE.search(window) and (pay := salary.parse_salary(window, default_currency=currency)):
+                found.append(pay)
+    return found
+
+
 def _currency_as_written(pay: salary.Salary, text: str) -> salary.Salary:
     """`pay` in the currency the description writes the very same figures in, when that differs.
 
@@ -40,11 +53,12 @@ def _currency_as_written(pay: salary.Salary, text: str) -> salary.Salary:
     says "$140,000–$175,000". Only the same figures in the same period, written with a currency of
     their own, change it.
     """
-    written = _pay_in_description(text, pay.currency)
-    if (written is None or written.currency in (None, pay.currency)
-            or (written.min, written.max, written.period) != (pay.min, pay.max, pay.period)):
-        return pay
-    return dataclasses.replace(pay, currency=written.currency)
+    for written in _pays_written(text, pay.currency):
+        if (written.min, written.max, written.period) == (pay.min, pay.max, pay.period):
+            if written.currency in (None, pay.currency):
+                return pay
+            return dataclasses.replace(pay, currency=written.currency)
+    return pay
 
 
 def normalise(raw: RawListing) -> Listing:

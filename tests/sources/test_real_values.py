@@ -101,3 +101,10 @@ def test_pay_stated_in_the_title(real: Callable[[str], bytes]) -> None:
                             "a-team-senior-independent-ux-ui-designer-110-190-hr")
     assert (listing.salary_min, listing.salary_max, listing.salary_currency, listing.salary_period) == (
         110, 190, "USD", "hour")
+
+
+def test_the_currency_of_figures_inside_a_one_line_description(real: Callable[[str], bytes]) -> None:
+    """remoteok-1's Graphcore ad is one long line holding "Salary Range: PLN 350,700 - 474,400"; the
+    API's 350,700–474,400 had no currency."""
+    listing = listing_by_id(parse_normalised("remoteok", real("remoteok-1.json")), "1130779")
+    assert (listing.salary_min, listing.salary_max, listing.salary_currency) == (350_700, 474_400, "PLN")

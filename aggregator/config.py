@@ -126,8 +126,9 @@ class FetchSettings:
     #: robots.txt verdicts are reused this long (RFC 9309: at most 24 h); an unreachable one only briefly.
     robots_ttl: float = 24 * 3600.0
     robots_error_ttl: float = 600.0
-    #: Whether sources may be read from loopback, private and link-local addresses (never cloud
-    #: metadata). Off, a feed, sitemap or redirect cannot steer the crawler into the operator's network.
+    #: Whether any fetch may reach loopback, private and link-local addresses (never cloud metadata).
+    #: Off, only a source configured on such an address literal (or localhost) is read there; a feed,
+    #: sitemap, redirect or DNS answer cannot steer the crawler into the operator's network.
     allow_private: bool = False
 
 

@@ -128,7 +128,7 @@ async def _read_scope(cfg: SourceSettings, fetcher: Fetcher, pool: asyncpg.Pool,
                 etag, modified = await store_sources.validators(conn, url)
         try:
             response = await fetcher.get(url, etag=etag, last_modified=modified, content_types=cfg.content_types,
-                                         policy=policy)
+                                         policy=policy, origin=start_url)
         except FetchError as exc:
             report.errors.append(f"{url}: {exc}")
             part.runs.append(store_sources.FetchRun(cfg.name, url, "error", http_status=exc.status,

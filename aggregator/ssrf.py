@@ -9,8 +9,10 @@ link-local (cloud metadata included), multicast, reserved, unspecified, and IPv6
 such an IPv4 address (mapped, compatible, 6to4, Teredo, NAT64). The model is Stripe's smokescreen.
 
 Feeds are the operator's choice, but what they lead to is not: a sitemap's `<loc>`, a next-page
-link or a redirect is written by whoever controls the board. The fetcher therefore connects
-through `GuardedResolver` too and checks IP literals on every hop (`check_literal`).
+link or a redirect is written by whoever controls the board, and so is what the board's name
+resolves to. The fetcher therefore connects through `GuardedResolver` too and checks IP literals on
+every hop (`check_literal`), unless the operator configured the source on a private address
+literal or localhost (`names_private_host`), or allowed private destinations.
 """
 
 from __future__ import annotations
@@ -27,7 +29,7 @@ from aiohttp.resolver import DefaultResolver
 from aggregator.errors import UnsafeDestination
 
 __all__ = ["GuardedResolver", "UnresolvableDestination", "check_destination", "check_literal", "check_url_shape",
-           "forbidden_reason", "parse_host_ip"]
+           "forbidden_reason", "names_private_host", "parse_host_ip"]
 
 IPAddress = ipaddress.IPv4Address | ipaddress.IPv6Address
 
@@ -117,6 +119,18 @@ def _refuse_any(host: str, addresses: list[IPAddress], allow_private: bool) -> N
         reason = forbidden_reason(ip)
         if reason and (not allow_private or reason == "cloud metadata address"):
             raise UnsafeDestination(f"{host} resolves to {ip}: {reason}")
+
+
+def names_private_host(url: str) -> bool:
+    """Whether `url` names a non-public host outright: an address literal that is loopback, private,
+    link-local and so on (never cloud metadata), or localhost. No name is resolved: what a name
+    resolves to is its owner's choice, not the one who wrote the URL."""
+    host = (urlsplit(url).hostname or "").lower()
+    if host == "localhost" or host.endswith(".localhost"):
+        return True
+    literal = parse_host_ip(host)
+    reason = forbidden_reason(literal) if literal is not None else None
+    return reason is not None and reason != "cloud metadata address"
 
 
 def check_literal(url: str, *, allow_private: bool) -> None:

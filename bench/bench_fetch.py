@@ -54,8 +54,7 @@ async def wait_for(port: int) -> None:
 
 async def run(url: str, requests: int, concurrency: int, policy: Policy, redis: aioredis.Redis | None) -> float:
     """Requests per second for `requests` GETs, `concurrency` at a time."""
-    settings = FetchSettings(allow_private=True)  # the server is on loopback
-    async with Fetcher(settings, redis=redis, prefix=f"bench{uuid.uuid4().hex[:8]}") as fetcher:
+    async with Fetcher(FetchSettings(), redis=redis, prefix=f"bench{uuid.uuid4().hex[:8]}") as fetcher:
         queue = iter(range(requests))
 
         async def client() -> None:

@@ -26,7 +26,7 @@ from tenacity import AsyncRetrying, stop_after_attempt
 from aggregator import __version__
 from aggregator.config import FetchSettings, SourceSettings
 from aggregator.errors import FetchError, PermanentFetchError, TransientFetchError, UnsafeDestination
-from aggregator.ssrf import GuardedResolver, check_literal
+from aggregator.ssrf import GuardedResolver, check_literal, names_private_host
 from scrapers.body import ACCEPT_ENCODING, read_capped
 from scrapers.ratelimit import HostLimit, HostLimiter
 from scrapers.retry import RetryAfterWait, is_retry_status, parse_retry_after, retry_after_within
@@ -84,30 +84,49 @@ class Fetcher:
         self.user_agent = f"hirewire/{__version__} (+{settings.user_agent_contact})"
         self.limiter = HostLimiter(redis, prefix, lease=settings.lease) if redis is not None else None
         self.robots = RobotsCache("hirewire", ttl=settings.robots_ttl, error_ttl=settings.robots_error_ttl)
-        self._session: aiohttp.ClientSession | None = None
+        #: By whether private addresses may be reached: a session's resolver checks every name it
+        #: resolves, so the address connected to is the one checked (DNS rebinding gains nothing).
+        self._sessions: dict[bool, aiohttp.ClientSession] = {}
 
     async def __aenter__(self) -> Fetcher:
-        self._session = aiohttp.ClientSession(
-            headers={"User-Agent": self.user_agent, "Accept-Encoding": ACCEPT_ENCODING},
-            # The total is enforced per attempt around request and body (see _exchange).
-            timeout=aiohttp.ClientTimeout(total=None, sock_connect=self.settings.connect_timeout,
-                                          sock_read=self.settings.read_timeout),
-            # Every name is checked as it is resolved, so the address connected to is the one checked.
-            connector=aiohttp.TCPConnector(resolver=GuardedResolver(allow_private=self.settings.allow_private),
-                                           limit=100, limit_per_host=0, ttl_dns_cache=300),
-            auto_decompress=False,  # scrapers.body decodes within the size cap
-        )
+        for private in (False, True):
+            self._sessions[private] = aiohttp.ClientSession(
+                headers={"User-Agent": self.user_agent, "Accept-Encoding": ACCEPT_ENCODING},
+                # The total is enforced per attempt around request and body (see _exchange).
+                timeout=aiohttp.ClientTimeout(total=None, sock_connect=self.settings.connect_timeout,
+                                              sock_read=self.settings.read_timeout),
+                connector=aiohttp.TCPConnector(resolver=GuardedResolver(allow_private=private),
+                                               limit=100, limit_per_host=0, ttl_dns_cache=300),
+                auto_decompress=False,  # scrapers.body decodes within the size cap
+            )
         return self
 
     async def __aexit__(self, *exc: object) -> None:
-        if self._session is not None:
-            await self._session.close()
-            self._session = None
+        sessions, self._sessions = self._sessions, {}
+        for session in sessions.values():
+            await session.close()
+
+    def may_reach_private(self, origin: str) -> bool:
+        """Whether a fetch that `origin` led to may reach private addresses.
+
+        The operator's own choice is trusted: a source configured on a loopback or private address
+        literal (or localhost: tests, mirrors, a sidecar) is read there, and so are the pages it
+        leads to. A source on a public name may lead only to public addresses, unless
+        HIREWIRE_ALLOW_PRIVATE_DESTINATIONS allows private ones (an intranet feed by name): what it
+        leads to, and what its name resolves to, is up to whoever controls the board.
+        """
+        return self.settings.allow_private or names_private_host(origin)
 
     async def get(self, url: str, *, etag: str | None = None, last_modified: str | None = None,
-                  content_types: tuple[str, ...] = (), policy: Policy | None = None) -> Response:
-        """The body of `url` (or a 304 with an empty body); FetchError once retrying is pointless."""
+                  content_types: tuple[str, ...] = (), policy: Policy | None = None,
+                  origin: str | None = None) -> Response:
+        """The body of `url` (or a 304 with an empty body); FetchError once retrying is pointless.
+
+        `origin` is the configured URL that led to `url` (a sitemap, a first page), `url` itself by
+        default; it decides whether private addresses may be reached (`may_reach_private`).
+        """
         policy = policy or Policy()
+        private = self.may_reach_private(origin or url)
         headers: dict[str, str] = {}
         if etag:
             headers["If-None-Match"] = etag
@@ -124,7 +143,7 @@ class Fetcher:
             async for attempt in retrying:
                 with attempt:
                     attempts = attempt.retry_state.attempt_number
-                    response = await self._attempt(url, headers, content_types, policy)
+                    response = await self._attempt(url, headers, content_types, policy, private)
                     response.attempts = attempts
                     response.duration_ms = int((time.monotonic() - started) * 1000)
                     return response
@@ -137,15 +156,15 @@ class Fetcher:
         raise AssertionError("unreachable: tenacity either returns or re-raises")
 
     async def _attempt(self, url: str, headers: dict[str, str], content_types: tuple[str, ...],
-                       policy: Policy) -> Response:
+                       policy: Policy, private: bool) -> Response:
         """One try, with the network's many failure types turned into transient or permanent ones."""
         try:
-            return await self._follow(url, headers, content_types, policy)
+            return await self._follow(url, headers, content_types, policy, private)
         except FetchError:
             raise
         except UnsafeDestination as exc:
-            raise PermanentFetchError(f"refused destination: {exc} (HIREWIRE_ALLOW_PRIVATE_DESTINATIONS=true "
-                                      "allows private addresses)") from None
+            raise PermanentFetchError(f"refused destination: {exc} (reached from a public address; "
+                                      "HIREWIRE_ALLOW_PRIVATE_DESTINATIONS=true allows private ones)") from None
         except TimeoutError:
             raise TransientFetchError(f"timed out (connect {self.settings.connect_timeout}s, "
                                       f"read {self.settings.read_timeout}s, "
@@ -160,12 +179,13 @@ class Fetcher:
             raise TransientFetchError(f"rate limiter unavailable: {exc}") from None
 
     async def _follow(self, url: str, headers: dict[str, str], content_types: tuple[str, ...],
-                      policy: Policy) -> Response:
+                      policy: Policy, private: bool) -> Response:
         current, seen = url, {url}
         for _ in range(self.settings.max_redirects + 1):
-            if policy.robots and not await self.robots.allowed(current, self._robots_fetcher(policy)):
+            check_literal(current, allow_private=private)  # before robots.txt, which would be read there too
+            if policy.robots and not await self.robots.allowed(current, self._robots_fetcher(policy, private)):
                 raise PermanentFetchError(f"disallowed by robots.txt: {current}")
-            async with self._exchange(current, headers, policy) as response:
+            async with self._exchange(current, headers, policy, private) as response:
                 target = _redirect_target(response, current)
                 if target is None:
                     return await self._finish(response, content_types)
@@ -176,15 +196,15 @@ class Fetcher:
         raise PermanentFetchError(f"more than {self.settings.max_redirects} redirects", status=response.status)
 
     @contextlib.asynccontextmanager
-    async def _exchange(self, url: str, headers: dict[str, str], policy: Policy,
+    async def _exchange(self, url: str, headers: dict[str, str], policy: Policy, private: bool,
                         ) -> AsyncIterator[aiohttp.ClientResponse]:
         """One request/response while holding the host's slots, within the total timeout."""
-        assert self._session is not None, "use Fetcher as an async context manager"
-        check_literal(url, allow_private=self.settings.allow_private)  # a literal never meets the resolver
+        assert self._sessions, "use Fetcher as an async context manager"
+        check_literal(url, allow_private=private)  # a literal never meets the resolver
         host = urlsplit(url).netloc
         slot = self.limiter.slot(host, policy.limit) if self.limiter else contextlib.nullcontext(0.0)
         async with (slot, asyncio.timeout(self.settings.total_timeout),
-                    self._session.get(url, headers=headers, allow_redirects=False) as response):
+                    self._sessions[private].get(url, headers=headers, allow_redirects=False) as response):
             yield response
 
     async def _finish(self, response: aiohttp.ClientResponse, content_types: tuple[str, ...]) -> Response:
@@ -207,13 +227,13 @@ class Fetcher:
                         etag=response.headers.get("ETag"), last_modified=response.headers.get("Last-Modified"),
                         attempts=1, duration_ms=0)
 
-    def _robots_fetcher(self, policy: Policy) -> FetchRobots:
+    def _robots_fetcher(self, policy: Policy, private: bool) -> FetchRobots:
         """robots.txt is fetched under the same host limits as the pages it governs, without retries."""
 
         async def fetch(url: str) -> tuple[int, bytes]:
             current = url
             for _ in range(_ROBOTS_REDIRECTS + 1):
-                async with self._exchange(current, {}, policy) as response:
+                async with self._exchange(current, {}, policy, private) as response:
                     target = _redirect_target(response, current)
                     if target is None:
                         ok = 200 <= response.status < 300

@@ -15,6 +15,8 @@ from dataclasses import dataclass
 from urllib.parse import urlsplit
 from urllib.robotparser import RobotFileParser
 
+from aggregator.errors import UnsafeDestination
+
 __all__ = ["MAX_ROBOTS_BYTES", "FetchRobots", "RobotsCache", "RobotsFile"]
 
 #: RFC 9309 asks crawlers to parse at least the first 500 KiB.
@@ -69,6 +71,8 @@ class RobotsCache:
     async def _load(self, origin: str, fetch: FetchRobots) -> RobotsFile:
         try:
             status, body = await fetch(f"{origin}/robots.txt")
+        except UnsafeDestination:
+            raise  # not "unreachable": hirewire refuses to go there, and the fetch says so
         except Exception:  # unreachable: RFC 9309 says assume complete disallow
             return RobotsFile(self.clock() + self.error_ttl, deny_all=True)
         if 200 <= status < 300:

@@ -98,7 +98,7 @@ def test_cli_scrape_then_jobs_search(clean_db: str, cli_env: Callable[..., dict[
     thread.start()
     try:
         config = write_config(tmp_path / "c.toml", {"remotive": {"url": f"http://127.0.0.1:{port}/api"}})
-        env = cli_env(config, HIREWIRE_ALLOW_PRIVATE_DESTINATIONS="true")  # the feed is on loopback
+        env = cli_env(config)
         scrape = subprocess.run([sys.executable, "-m", "aggregator", "scrape", "remotive"], env=env,
                                 capture_output=True, text=True, timeout=120)
         assert scrape.returncode == 0, scrape.stderr

@@ -88,7 +88,6 @@ async def test_bad_sources_affect_only_themselves(clean_db: str, make_settings: 
     env.update({"HIREWIRE_DATABASE_URL": settings.database_url or "", "HIREWIRE_REDIS_URL": settings.redis_url or "",
                 "HIREWIRE_REDIS_PREFIX": settings.redis_prefix, "HIREWIRE_CONFIG": str(settings.config_path),
                 "HIREWIRE_DATA_DIR": str(settings.data_dir), "HIREWIRE_SECRET_KEY": "k",
-                "HIREWIRE_ALLOW_PRIVATE_DESTINATIONS": "true",  # the feeds are on loopback
                 "HIREWIRE_LOG_FORMAT": "json"})
     async with connect(settings) as rt:
         scheduler = Scheduler(rt)

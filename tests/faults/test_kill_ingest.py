@@ -32,7 +32,6 @@ def _env(settings: Settings) -> dict[str, str]:
     env.update({"HIREWIRE_DATABASE_URL": settings.database_url or "", "HIREWIRE_REDIS_URL": settings.redis_url or "",
                 "HIREWIRE_REDIS_PREFIX": settings.redis_prefix, "HIREWIRE_CONFIG": str(settings.config_path),
                 "HIREWIRE_DATA_DIR": str(settings.data_dir), "HIREWIRE_SECRET_KEY": "k",
-                "HIREWIRE_ALLOW_PRIVATE_DESTINATIONS": "true",  # the feeds are on loopback
                 "HIREWIRE_LOG_FORMAT": "json", "HIREWIRE_DEAD_WORKER_AFTER": "2s"})
     return env
 

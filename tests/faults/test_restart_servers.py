@@ -125,7 +125,6 @@ async def test_run_recovers_from_postgres_and_redis_restarts(
     env.update({"HIREWIRE_DATABASE_URL": private_servers.database_url,
                 "HIREWIRE_REDIS_URL": private_servers.redis_url, "HIREWIRE_CONFIG": str(config),
                 "HIREWIRE_DATA_DIR": str(tmp_path / "data"), "HIREWIRE_SECRET_KEY": "k",
-                "HIREWIRE_ALLOW_PRIVATE_DESTINATIONS": "true",  # the feeds are on loopback
                 "HIREWIRE_API_PORT": str(port), "HIREWIRE_LOG_FORMAT": "json"})
     log = tmp_path / "run.log"
     process = start_hirewire("run", env, log)

@@ -16,7 +16,7 @@ from scrapers.fetch import Fetcher
 #: Small timeouts, caps and waits so that every chaos case ends in well under a second or two.
 FAST = FetchSettings(connect_timeout=0.5, read_timeout=0.3, total_timeout=1.0, max_bytes=64 * 1024,
                      max_redirects=3, max_attempts=3, max_retry_after=3.0, backoff_base=0.05, max_backoff=60.0,
-                     lease=2.0, allow_private=True)  # the test servers are on loopback
+                     lease=2.0)
 
 
 @pytest.fixture

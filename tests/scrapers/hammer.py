@@ -17,8 +17,7 @@ from scrapers.fetch import Fetcher, Policy
 async def main(url: str, redis_url: str, prefix: str, count: int, policy: Policy) -> None:
     client = aioredis.from_url(redis_url)
     try:
-        settings = FetchSettings(total_timeout=10.0, allow_private=True)  # the server is on loopback
-        async with Fetcher(settings, redis=client, prefix=prefix) as fetcher:
+        async with Fetcher(FetchSettings(total_timeout=10.0), redis=client, prefix=prefix) as fetcher:
             await asyncio.gather(*(fetcher.get(f"{url}?n={i}", policy=policy) for i in range(count)))
     finally:
         await client.aclose()

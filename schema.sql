@@ -2,7 +2,8 @@
 -- running it twice changes nothing. Upgrades from earlier versions live in aggregator/migrations/.
 --
 -- Internal tables may change between versions. Other services read only the versioned views at
--- the end of this file (jobs_v1, postings_v1, companies_v1) and LISTEN on channel 'hirewire_jobs'.
+-- the end of this file (jobs_v1, postings_v1, companies_v1) and LISTEN on channel 'hirewire_jobs' (new
+-- jobs), 'hirewire_jobs_closed' and 'hirewire_jobs_reopened'.
 
 CREATE TABLE IF NOT EXISTS schema_migrations (
     version     integer PRIMARY KEY,
@@ -259,6 +260,16 @@ BEGIN
     RETURN NULL;
 END $$;
 CREATE OR REPLACE TRIGGER jobs_notify AFTER INSERT ON jobs FOR EACH ROW EXECUTE FUNCTION hirewire_notify_job();
+
+-- Announces closures and reopenings after commit: LISTEN hirewire_jobs_closed, hirewire_jobs_reopened.
+CREATE OR REPLACE FUNCTION hirewire_notify_job_status() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+    PERFORM pg_notify(CASE WHEN NEW.closed_at IS NULL THEN 'hirewire_jobs_reopened' ELSE 'hirewire_jobs_closed' END,
+                      NEW.id::text);
+    RETURN NULL;
+END $$;
+CREATE OR REPLACE TRIGGER jobs_notify_status AFTER UPDATE OF closed_at ON jobs FOR EACH ROW
+    WHEN ((OLD.closed_at IS NULL) <> (NEW.closed_at IS NULL)) EXECUTE FUNCTION hirewire_notify_job_status();
 
 -- A fresh database gets everything above; `hirewire migrate` also records every shipped upgrade
 -- (aggregator/migrations/) as applied, since this file already contains them.

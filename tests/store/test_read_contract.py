@@ -40,6 +40,33 @@ async def test_listen_announces_new_job_ids_after_commit(clean_db: str) -> None:
         await writer.close()
 
 
+async def test_listen_announces_closed_and_reopened_jobs_after_commit(clean_db: str) -> None:
+    """A reader keeping its copy current hears of a job closing (its last posting gone from a whole
+    snapshot) and of its coming back, without polling closed_at."""
+    listener = await asyncpg.connect(clean_db)
+    writer = await asyncpg.connect(clean_db)
+    heard: asyncio.Queue[tuple[str, int]] = asyncio.Queue()
+    try:
+        for channel in ("hirewire_jobs_closed", "hirewire_jobs_reopened"):
+            await listener.add_listener(channel, lambda _c, _p, name, payload: heard.put_nowait((name, int(payload))))
+        one, two = item("remotive", "1", "Python Engineer"), item("remotive", "2", "Django Developer")
+        assert len((await ingest(writer, "remotive", [one, two], complete_scopes=[""])).new_job_ids) == 2
+        job_one = await writer.fetchval("SELECT job_id FROM postings WHERE external_id = '1'")
+        async with writer.transaction():
+            await ingest(writer, "remotive", [two], complete_scopes=[""])  # the snapshot no longer lists 1
+            await asyncio.sleep(0.2)
+            assert heard.empty()  # nothing before commit
+        assert await asyncio.wait_for(heard.get(), 5) == ("hirewire_jobs_closed", job_one)
+        await ingest(writer, "remotive", [two], complete_scopes=[""])  # closed stays closed: nothing new
+        await ingest(writer, "remotive", [one, two])  # 1 is listed again
+        assert await asyncio.wait_for(heard.get(), 5) == ("hirewire_jobs_reopened", job_one)
+        await asyncio.sleep(0.3)
+        assert heard.empty()
+    finally:
+        await listener.close()
+        await writer.close()
+
+
 async def test_views_expose_jobs_postings_companies(clean_db: str) -> None:
     conn = await asyncpg.connect(clean_db)
     try:

@@ -17,6 +17,9 @@ __all__ = ["normalise"]
 
 #: A description line that states pay ("Salary: $120k–$140k", "Compensation: €70,000 a year").
 _PAY_LINE = re.compile(r"\b(salary|compensation|pay range|base pay|pay:|rate:|ote)\b", re.I)
+#: Titles longer than this are not a title's pay note but a broken or hostile feed's run of text, whose
+#: reading as amounts would cost seconds (description lines are capped the same way).
+_TITLE_PAY_MAX = 300
 
 
 def _pay_in_description(text: str, currency: str | None) -> salary.Salary | None:
@@ -81,7 +84,7 @@ def normalise(raw: RawListing) -> Listing:
         pay = salary.parse_salary(raw.salary_text, default_currency=raw.salary_currency)
     if pay is None and description_text:
         pay = _pay_in_description(description_text, raw.salary_currency)
-    if pay is None and title:
+    if pay is None and title and len(title) <= _TITLE_PAY_MAX:
         # "Senior Independent UX/UI Designer ($110-$190/hr)": boards that have no pay field put it there
         pay = salary.parse_salary(title, default_currency=raw.salary_currency)
     where = location.parse_location(location_raw, places=raw.places, remote=raw.remote, title=title)

@@ -288,3 +288,18 @@ def test_pay_in_the_title_when_nothing_else_states_it(title: str, expected: tupl
 
     listing = normalise(RawListing(source="rss", external_id="1", title=title))
     assert (listing.salary_min, listing.salary_max, listing.salary_currency, listing.salary_period) == expected
+
+
+def test_a_runaway_title_is_not_read_for_pay() -> None:
+    """A broken feed's 9,000-digit title took over a second to scan for amounts (the parser fuzz test
+    ran past its deadline on one); a title that long is no title, and is not read for pay."""
+    import time
+
+    from aggregator.model import RawListing
+    from aggregator.normalise import normalise
+
+    title = "-" + "9" * 9_000 + " Senior Developer ($110-$190/hr)"
+    started = time.perf_counter()
+    listing = normalise(RawListing(source="rss", external_id="1", title=title))
+    assert time.perf_counter() - started < 0.5
+    assert listing.salary_min is None

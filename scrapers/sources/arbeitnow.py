@@ -7,6 +7,10 @@ The API has no keyword filter: the Python/backend selection happens downstream.
 Quirks: `job_types` mixes two facets ("full time" next to "professional / experienced"), so
 experience words become the seniority hint and the rest the employment type; some descriptions
 arrive entity-escaped ("&lt;p&gt;…") instead of as HTML, followed by a real-HTML footer.
+
+`remote` is a yes/no for fully remote work: `false` covers on-site and hybrid jobs alike (most of the
+captured `false` jobs describe themselves as hybrid), so only `true` is passed on as a remote flag and
+`false` leaves the mode to the location text ("Köln, Hybrid") or unknown.
 """
 
 from __future__ import annotations
@@ -73,7 +77,7 @@ class Arbeitnow:
             url=url,
             company=text_field(item, "company_name"),
             location_raw=text_field(item, "location"),
-            remote=remote if isinstance(remote, bool) else None,
+            remote=True if remote is True else None,
             employment_type=kinds[0] if kinds else None,
             seniority=levels[0] if levels else None,
             tags=strings(item.get("tags")),

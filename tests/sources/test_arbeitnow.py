@@ -34,7 +34,7 @@ def test_real_capture_without_links(real: Callable[[str], bytes]) -> None:
         == "https://www.arbeitnow.com/jobs/companies/kausable-gmbh/ml-product-engineer-heidelberg-60723"
     )
     assert kausable.location_raw == "Heidelberg"
-    assert kausable.remote is False
+    assert kausable.remote is None  # `remote: false` is "not fully remote": on-site or hybrid
     assert kausable.posted_at == 1785792634
     assert kausable.seniority == "professional / experienced"
     assert kausable.employment_type is None
@@ -79,7 +79,7 @@ def test_sample_page_and_its_next_link(sample: Callable[[str], bytes]) -> None:
     assert kranich.title == "Senior Python Backend Engineer (m/w/d)"
     assert kranich.company == "Kranich Logistik GmbH"
     assert (kranich.employment_type, kranich.seniority) == ("full time", "professional / experienced")
-    assert kranich.remote is False
+    assert kranich.remote is None
     sonnenfeld = raw_by_id(page.listings, "backend-developer-django-remote-munich-377120")
     assert sonnenfeld.remote is True and sonnenfeld.location_raw == "Munich"
     student = raw_by_id(page.listings, "werkstudent-python-data-engineering-hamburg-209915")

@@ -108,3 +108,11 @@ def test_the_currency_of_figures_inside_a_one_line_description(real: Callable[[s
     API's 350,700–474,400 had no currency."""
     listing = listing_by_id(parse_normalised("remoteok", real("remoteok-1.json")), "1130779")
     assert (listing.salary_min, listing.salary_max, listing.salary_currency) == (350_700, 474_400, "PLN")
+
+
+def test_arbeitnow_not_remote_is_not_on_site(real: Callable[[str], bytes]) -> None:
+    """Arbeitnow's `remote: false` read as onsite; Moonfare's Director of Data says "This is a hybrid role
+    with office attendance required 4 days/week", and DEPT's Senior Product Owner "Hamburg, Berlin, Hybrid"."""
+    listings = parse_normalised("arbeitnow", real("arbeitnow-1.json"))
+    assert listing_by_id(listings, "director-of-data-berlin-456700").remote is None
+    assert listing_by_id(listings, "senior-product-owner-hamburg-berlin-302643").remote is None

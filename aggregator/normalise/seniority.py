@@ -43,10 +43,15 @@ _LEVEL_RES = tuple(
 #: Mid-Senior level, Director, Executive), Associate is the rung between junior and senior.
 _HINT_ONLY = {"executive": "principal", "entry": "junior", "experienced": None, "associate": "mid"}
 
-#: Phrases in which a level word is not about the role's level: "Lead Generation", "Senior Living", and
-#: the customer segment "Mid Market" / "Mid-Size" of sales titles ("Account Executive, Mid Market").
+#: Phrases in which a level word is not about the role's level: "Lead Generation", "Senior Living", the
+#: customer segment "Mid Market" / "Mid-Size" of sales titles ("Account Executive, Mid Market"), the
+#: person a role works for or in whose office ("Executive Assistant to the CTO", "Office of the CTO"),
+#: and "Chief of Staff", a staff role rather than an officer.
 _NOT_A_LEVEL = re.compile(r"\blead\s+gen\w*|\bsenior\s+(?:living|care|citizens?|homes?)\b"
-                          r"|\bmid[-\s]?(?:market|size[d]?)\b", re.I)
+                          r"|\bmid[-\s]?(?:market|size[d]?)\b"
+                          r"|\b(?:to|of|for)\s+(?:the|our)\s+(?:[\w-]+\s+){0,2}?(?:cto|ceo|cio|coo|cfo|vp|vice\s+president"
+                          r"|chief\s+\w+(?:\s+\w+)?\s+officer|director|head|founders?)\b"
+                          r"|\bchief\s+of\s+staff\b", re.I)
 #: Numbered levels at the end of a title or before a separator: "Engineer II", "Specialist I".
 _ROMAN = re.compile(r"(?i:engineer|developer|programmer|specialist|analyst|scientist|architect|"
                     r"administrator|consultant|representative|associate|technician|designer)\s+"

@@ -230,16 +230,12 @@ async def test_missing_fields_leave_no_stray_separators(clean_db: str, smtp_serv
     assert "\n  Remote\n  senior\n" in "\n".join(text.splitlines())
 
 
-async def test_job_links_lead_to_the_listing_and_offer_the_application_beside_it(
-        clean_db: str, smtp_server: tuple[str, MailSink], with_smtp: Callable[..., Any]) -> None:
-    """"View the job" opens the board's listing (the whole ad, and the link back RemoteOK's and
-    Remotive's terms require), not the application form; that one is a separate "Apply" link."""
-    url, sink = smtp_server
-    listing, form = "https://remoteok.com/remote-jobs/123", "https://acme.example/careers/apply/9"
-    async with connect(with_smtp(url)) as rt:
+async def _send_instant_and_daily(settings: Any, job_fields: dict[str, Any], *, query: str = "python") -> None:
+    """One job sent two ways: to ada's instant alert (with `query`) and in bob's daily digest."""
+    async with connect(settings) as rt:
         async with rt.pool.acquire() as conn:
-            job = await add_job(conn, url=listing, apply_url=form)
-            alert = await add_alert(conn, email_to="ada@example.org")
+            job = await add_job(conn, **job_fields)
+            alert = await add_alert(conn, email_to="ada@example.org", query=query)
             did = await add_delivery(conn, alert, job, "ada@example.org")
             digest = await add_alert(conn, email_to="bob@example.org", frequency="daily",
                                      created_at=datetime(2025, 1, 5, tzinfo=UTC))
@@ -250,6 +246,14 @@ async def test_job_links_lead_to_the_listing_and_offer_the_application_beside_it
         assert (await notifier.deliver(anchor)).state == "sent"
         await notifier.aclose()
 
+
+async def test_job_links_lead_to_the_listing_and_offer_the_application_beside_it(
+        clean_db: str, smtp_server: tuple[str, MailSink], with_smtp: Callable[..., Any]) -> None:
+    """"View the job" opens the board's listing (the whole ad, and the link back RemoteOK's and
+    Remotive's terms require), not the application form; that one is a separate "Apply" link."""
+    url, sink = smtp_server
+    listing, form = "https://remoteok.com/remote-jobs/123", "https://acme.example/careers/apply/9"
+    await _send_instant_and_daily(with_smtp(url), {"url": listing, "apply_url": form})
     instant, daily = sink.messages
     text, html = _parts(instant)
     links = re.findall(r'<a href="([^"]+)"[^>]*>([^<]+)</a>', html)
@@ -277,23 +281,12 @@ async def test_text_part_reads_in_a_plain_mail_client(clean_db: str, smtp_server
                    "ingest usage events into PostgreSQL and ClickHouse.\n\nWhat you will do\n\n"
                    "• Design idempotent ingestion APIs that survive retries and replays, at scale\n"
                    "• Scale PostgreSQL partitioning")
-    async with connect(with_smtp(url)) as rt:
-        async with rt.pool.acquire() as conn:
-            job = await add_job(conn, title="Senior Staff Principal Python Backend Platform Engineer " * 3,
-                                location_raw="Berlin, Germany; Amsterdam, North Holland, Netherlands; London, UK",
-                                skills=["AWS", "Celery", "Django", "Django REST Framework", "Docker", "FastAPI",
-                                        "PostgreSQL", "Python", "Redis", "SQLAlchemy", "Kubernetes"],
-                                description_text=description, url="https://jobs.example.org/" + "x" * 120)
-            alert = await add_alert(conn, email_to="ada@example.org", query="django OR fastapi " * 5)
-            did = await add_delivery(conn, alert, job, "ada@example.org")
-            digest = await add_alert(conn, email_to="bob@example.org", frequency="daily",
-                                     created_at=datetime(2025, 1, 5, tzinfo=UTC))
-            await add_delivery(conn, digest, job, "bob@example.org")
-        notifier = Notifier(rt, FAST)
-        assert (await notifier.deliver(did)).state == "sent"
-        [anchor] = await notifier.open_due_digests(datetime(2025, 1, 6, 9, tzinfo=UTC))
-        assert (await notifier.deliver(anchor)).state == "sent"
-        await notifier.aclose()
+    job = {"title": "Senior Staff Principal Python Backend Platform Engineer " * 3,
+           "location_raw": "Berlin, Germany; Amsterdam, North Holland, Netherlands; London, UK",
+           "skills": ["AWS", "Celery", "Django", "Django REST Framework", "Docker", "FastAPI", "PostgreSQL",
+                      "Python", "Redis", "SQLAlchemy", "Kubernetes"],
+           "description_text": description, "url": "https://jobs.example.org/" + "x" * 120}
+    await _send_instant_and_daily(with_smtp(url), job, query="django OR fastapi " * 5)
 
     instant, daily = (_parts(message)[0] for message in sink.messages)
     assert _long_lines(instant) == [] and _long_lines(daily) == []

@@ -131,10 +131,15 @@ def _walk(root: LexborNode) -> str:
     parts: list[str] = []
     root_id = root.mem_id
     #: Blocks still open, innermost last: the id of the node after the block (None: the end), the
-    #: break that closes it and whether it is preformatted text.
-    open_blocks: list[tuple[int | None, str, bool]] = []
+    #: break that closes it, whether it is preformatted text and whether it is a list item.
+    open_blocks: list[tuple[int | None, str, bool, bool]] = []
     skipping, skip_to = False, None
     preformatted = 0
+    #: List items open around the walk: their paragraphs are lines, so "<li><p>One</p></li>" reads
+    #: "• One" on one line rather than a lone bullet above a paragraph.
+    items = 0
+    #: A list item's bullet waits for the item's first words, wherever they are nested.
+    bullet = False
     after: dict[int, int | None] = {}
     for node in root.traverse(include_text=True):
         here = node.mem_id
@@ -143,9 +148,11 @@ def _walk(root: LexborNode) -> str:
                 continue
             skipping = False
         while open_blocks and open_blocks[-1][0] == here:
-            _, closing, pre = open_blocks.pop()
+            _, closing, pre, item = open_blocks.pop()
             parts.append(closing)
             preformatted -= pre
+            items -= item
+            bullet = bullet and not item  # an item that ended without words has no bullet
         tag = node.tag or ""
         if tag == "-text":
             content = node.text_content or ""
@@ -153,6 +160,10 @@ def _walk(root: LexborNode) -> str:
             # a double space has none to collapse, and the indentation between tags is one space.
             if not preformatted and not (content.isprintable() and "  " not in content):
                 content = " " if not content.strip(" \n\t") else _WS.sub(" ", content.replace("\n", " "))
+            if bullet and content.strip():
+                parts.append("• ")
+                content = content.lstrip()
+                bullet = False
             parts.append(content)
             continue
         if tag in _SKIP or tag.startswith("-"):
@@ -163,16 +174,20 @@ def _walk(root: LexborNode) -> str:
             parts.append("\n")
             continue
         if tag in _PARAGRAPHS:
-            parts.append(_PARAGRAPH)
-            open_blocks.append((_after(node, root_id, after), _PARAGRAPH, tag == "pre"))
+            brk = _LINE if items else _PARAGRAPH
+            parts.append(brk)
+            open_blocks.append((_after(node, root_id, after), brk, tag == "pre", False))
             if tag == "pre":
                 preformatted += 1
         elif tag in _LINES:
-            parts.append(_LINE + "• " if tag == "li" else _LINE)
-            open_blocks.append((_after(node, root_id, after), _LINE, False))
+            parts.append(_LINE)
+            open_blocks.append((_after(node, root_id, after), _LINE, False, tag == "li"))
+            if tag == "li":
+                items += 1
+                bullet = True
         elif tag in _CELLS:
             parts.append(" ")
-    parts.extend(closing for _, closing, _ in reversed(open_blocks))
+    parts.extend(closing for _, closing, _, _ in reversed(open_blocks))
     return _merge_breaks("".join(parts))
 
 

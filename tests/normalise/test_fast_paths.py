@@ -77,24 +77,34 @@ def test_tidy_lines_matches_line_by_line_regexes(value: str) -> None:
 
 
 def _old_walk(root: LexborNode) -> str:
-    """The walk as first written: an explicit stack of (node, closing), children pushed in reverse."""
+    """The walk as first written: an explicit stack of (node, closing), children pushed in reverse.
+
+    A list item's paragraphs are lines, and its bullet goes before its first words."""
     parts: list[str] = []
     stack: list[tuple[LexborNode, bool]] = [(root, False)]
-    preformatted = 0
+    preformatted = items = 0
+    bullet = False
     while stack:
         node, closing = stack.pop()
         tag = node.tag or ""
         if closing:
             if tag in text._PARAGRAPHS:
-                parts.append("\x02")
+                parts.append("\x01" if items else "\x02")
             elif tag in text._LINES:
                 parts.append("\x01")
+            if tag == "li":
+                items -= 1
+                bullet = False
             if tag == "pre":
                 preformatted -= 1
             continue
         if tag == "-text":
             content = node.text_content or ""
-            parts.append(content if preformatted else text._WS.sub(" ", content.replace("\n", " ")))
+            content = content if preformatted else text._WS.sub(" ", content.replace("\n", " "))
+            if bullet and content.strip():
+                parts.append("• ")
+                content, bullet = content.lstrip(), False
+            parts.append(content)
             continue
         if tag in text._SKIP or tag.startswith("-"):
             continue
@@ -102,9 +112,11 @@ def _old_walk(root: LexborNode) -> str:
             parts.append("\n")
             continue
         if tag in text._PARAGRAPHS:
-            parts.append("\x02")
+            parts.append("\x01" if items else "\x02")
         elif tag == "li":
-            parts.append("\x01• ")
+            parts.append("\x01")
+            items += 1
+            bullet = True
         elif tag in text._LINES:
             parts.append("\x01")
         elif tag in text._CELLS:

@@ -23,6 +23,11 @@ from aggregator.normalise.text import canonical_url, html_to_text, parse_date, s
         ("one<br><br>two", "one\n\ntwo"),
         ("<h2>About</h2>We are remote.", "About\n\nWe are remote."),
         ("<ul><li>Python</li><li>Go <i>(nice)</i></li></ul>", "• Python\n• Go (nice)"),
+        # ATS boards wrap each item in a paragraph: the bullet stays with its words, one item a line.
+        ("<p>You have</p><ul><li><p>Python</p></li><li><p><strong>Go</strong>, too</p></li></ul><p>Apply</p>",
+         "You have\n\n• Python\n• Go, too\n\nApply"),
+        ("<ul><li>Lead<ul><li>sub</li></ul></li><li><div> </div>Next</li></ul>", "• Lead\n• sub\n• Next"),
+        ("<ul><li></li></ul><p>No bullet for an empty item</p>", "No bullet for an empty item"),
         ("<table><tr><td>a</td><td>b</td></tr><tr><td>c</td></tr></table>", "a b\nc"),
         ("<p>Hi<script>alert(1)</script><style>p{}</style> there</p>", "Hi there"),
         ("<pre>def f():\n    return 1</pre>", "def f():\nreturn 1"),

@@ -69,12 +69,11 @@ def normalise(raw: RawListing) -> Listing:
     title = text.tidy(text.html_to_text(raw.title)) if raw.title else ""
     company = text.tidy(raw.company) if raw.company else None
     description_html = text.sanitise_html(raw.description_html) if raw.description_html else None
-    if raw.description_text:
-        description_text = text.tidy_block(raw.description_text)
-    elif raw.description_html:
-        description_text = text.html_to_text(raw.description_html)
-    else:
-        description_text = None
+    # The text is read from the HTML when there is some, so every source's text has the same shape
+    # ("• " items, headings as written); a board's own plain twin (Ashby's "- " items under
+    # UPPER-CASED headings) is the fallback.
+    description_text = (text.html_to_text(raw.description_html) if raw.description_html else "") or (
+        text.tidy_block(raw.description_text) if raw.description_text else None)
     location_raw = text.tidy(raw.location_raw) if raw.location_raw else None
 
     pay = salary.from_structured(raw.salary_min, raw.salary_max, raw.salary_currency, raw.salary_period)

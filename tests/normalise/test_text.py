@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import dataclasses
 from datetime import UTC, datetime
 
 import pytest
 
+from aggregator.model import RawListing
+from aggregator.normalise import normalise
 from aggregator.normalise.text import canonical_url, html_to_text, parse_date, sanitise_html, tidy, tidy_block
 
 # -- html_to_text -------------------------------------------------------------------------------
@@ -43,6 +46,19 @@ from aggregator.normalise.text import canonical_url, html_to_text, parse_date, s
 )
 def test_html_to_text(markup: str, expected: str) -> None:
     assert html_to_text(markup) == expected
+
+
+def test_description_text_is_read_from_the_html_when_a_board_sends_both() -> None:
+    """Ashby sends a plain twin with "- " items under UPPER-CASED headings; every source's text has
+    one shape, read from the HTML, and the twin is only the fallback."""
+    both = RawListing(source="ashby", external_id="1", title="Backend Engineer",
+                      description_html="<h2>About the Role</h2><ul><li><p>Own the API</p></li></ul>",
+                      description_text="ABOUT THE ROLE\n\n- Own the API")
+    assert normalise(both).description_text == "About the Role\n\n• Own the API"
+    plain_only = dataclasses.replace(both, description_html=None)
+    assert normalise(plain_only).description_text == "ABOUT THE ROLE\n\n- Own the API"
+    empty_html = dataclasses.replace(both, description_html="<p> </p>")
+    assert normalise(empty_html).description_text == "ABOUT THE ROLE\n\n- Own the API"
 
 
 def test_tidy_and_tidy_block() -> None:

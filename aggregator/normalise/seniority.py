@@ -6,8 +6,10 @@ intern < junior < mid < senior < lead < principal. "Staff" maps to **lead**: in 
 engineering ladders Staff is the first rung above Senior, and Principal/Distinguished sit above
 Staff, so mapping Staff to lead keeps the order. Management titles follow the same idea: "Head of"
 and Director are lead; VP, CTO and other chiefs are principal.
-Years of experience map by their lower bound: under 2 junior, 2–3 mid, 4–5 senior, 6–7 lead, 8 or
-more principal ("3-5 years" is mid, "5+ years" senior, "at least 7 years" lead).
+Years of experience map by their lower bound: under 2 junior, 2–3 mid, 4–7 senior, 8–11 lead, 12
+or more principal ("3-5 years" is mid, "5+" and "at least 7 years" senior, "8+ years" lead). Years
+are the weakest evidence, so they lean to the common rungs: Staff and Principal roles are asking for
+8+ and 12+ years, and an account executive or a counsel asking for eight years is not a principal.
 """
 
 from __future__ import annotations
@@ -27,7 +29,8 @@ _RANK = {level: rank for rank, level in enumerate(LEVELS)}
 _LEVEL_WORDS: tuple[tuple[str, str], ...] = (
     ("intern", r"interns?|internship|trainee|werkstudent(?:in)?|praktikant(?:in)?|praktikum|"
                r"apprentice(?:ship)?"),
-    ("principal", r"principal|distinguished|vice\s+president|vp|cto|cio|chief(?:\s+\w+\s+officer)?"),
+    ("principal", r"principal|distinguished|vice\s+president|vp|cto|cio|ceo|coo|cfo|cmo|cpo|ciso|"
+                  r"chief(?:\s+\w+\s+officer)?"),
     # "Staff" is a rung only on technical ladders: a Staff Accountant or Staff Nurse is not a lead.
     ("lead", r"(?:senior\s+)?staff(?=(?:\s+[\w/&-]+){0,2}?\s+(?:engineer|developer|scientist|architect|"
              r"designer|researcher|programmer|swe|sre)s?\b)|lead|tech\s*lead|team\s*lead|head\s+of|director"),
@@ -134,9 +137,9 @@ def _years_level(text: str) -> str | None:
         return "junior"
     if most < 4:
         return "mid"
-    if most < 6:
+    if most < 8:
         return "senior"
-    return "lead" if most < 8 else "principal"
+    return "lead" if most < 12 else "principal"
 
 
 def seniority(title: str, *, hint: str | None = None, text: str = "") -> str | None:

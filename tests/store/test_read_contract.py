@@ -106,6 +106,17 @@ async def test_read_only_role_reads_views_and_nothing_else(clean_db: str) -> Non
     try:
         await ingest(admin, "remotive", [item("remotive", "1", "Python Engineer")])
         await admin.execute(db.read_only_role_sql(role))
+        await admin.execute(db.read_only_role_sql(role))  # running it again changes nothing
+        limits = await admin.fetchrow("SELECT rolconnlimit, rolconfig FROM pg_roles WHERE rolname = $1", role)
+        assert limits["rolconnlimit"] == 20
+        assert sorted(limits["rolconfig"]) == ["idle_in_transaction_session_timeout=5min", "statement_timeout=60s"]
+        await admin.execute(f"ALTER ROLE {role} LOGIN")
+        reader = await asyncpg.connect(clean_db, user=role)  # as a service would log in (trust auth here)
+        try:
+            assert await reader.fetchval("SHOW statement_timeout") == "1min"
+            assert await reader.fetchval("SELECT count(*) FROM jobs_v1") == 1
+        finally:
+            await reader.close()
         await admin.execute(f"GRANT {role} TO CURRENT_USER")
         async with admin.transaction():
             await admin.execute(f"SET LOCAL ROLE {role}")

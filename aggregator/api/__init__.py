@@ -14,7 +14,7 @@ from aiohttp import web
 
 from aggregator.api import alerts, health, jobs, metrics, openapi, pages, subscriptions
 from aggregator.api.base import JINJA, LIMITS, RUNTIME, Limits
-from aggregator.api.middleware import body_limit, cors_for_public_reads, errors, request_id
+from aggregator.api.middleware import body_limit, cors_for_public_reads, cors_preflight, errors, request_id
 from aggregator.api.ratelimit import add_budget_headers, rate_limit
 from aggregator.runtime import Runtime
 
@@ -25,7 +25,7 @@ def create_app(rt: Runtime, *, limits: Limits | None = None) -> web.Application:
     """The API for this runtime; `limits` overrides body size and rate limits (tests, operators)."""
     limits = limits or Limits()
     app = web.Application(client_max_size=limits.max_body,
-                          middlewares=[request_id, errors, body_limit, rate_limit])
+                          middlewares=[request_id, errors, cors_preflight, body_limit, rate_limit])
     app[RUNTIME] = rt
     app[LIMITS] = limits
     app[JINJA] = pages.environment()

@@ -108,8 +108,31 @@ async def body_limit(request: web.Request, handler: Handler) -> web.StreamRespon
 
 _CORS_HEADERS = {
     "Access-Control-Allow-Origin": "*",
-    "Access-Control-Expose-Headers": "RateLimit-Limit, RateLimit-Remaining, RateLimit-Reset, Retry-After, X-Request-ID",
+    "Access-Control-Expose-Headers": "ETag, RateLimit-Limit, RateLimit-Remaining, RateLimit-Reset, Retry-After, "
+                                     "X-Request-ID",
 }
+#: What a page may send to the public reads beyond a simple GET: the validator of a conditional poll
+#: (If-None-Match is not one of the headers browsers send without asking first) and a request id.
+_PREFLIGHT_HEADERS = {
+    **_CORS_HEADERS,
+    "Access-Control-Allow-Methods": "GET, HEAD",
+    "Access-Control-Allow-Headers": "If-None-Match, X-Request-ID",
+    "Access-Control-Max-Age": "86400",
+}
+
+
+def _public_read(path: str) -> bool:
+    return path in ("/openapi.json", "/v1/jobs") or path.startswith("/v1/jobs/")
+
+
+@web.middleware
+async def cors_preflight(request: web.Request, handler: Handler) -> web.StreamResponse:
+    """Answer a browser's preflight for the public reads: a page polling with If-None-Match asks
+    first (OPTIONS), and a 405 there made the browser refuse the poll itself."""
+    if (request.method == "OPTIONS" and _public_read(request.path)
+            and "Access-Control-Request-Method" in request.headers):
+        return web.Response(status=204, headers=_PREFLIGHT_HEADERS)
+    return await handler(request)
 
 
 async def cors_for_public_reads(request: web.Request, response: web.StreamResponse) -> None:
@@ -120,6 +143,5 @@ async def cors_for_public_reads(request: web.Request, response: web.StreamRespon
     another origin (a job board widget could not list jobs). Errors carry it too, so the page can
     read why. Only simple GETs qualify: alerts and subscriptions stay same-origin.
     """
-    if request.method in ("GET", "HEAD") and (request.path == "/openapi.json" or request.path == "/v1/jobs"
-                                              or request.path.startswith("/v1/jobs/")):
+    if request.method in ("GET", "HEAD") and _public_read(request.path):
         response.headers.update(_CORS_HEADERS)

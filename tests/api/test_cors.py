@@ -24,3 +24,24 @@ async def test_alerts_and_subscriptions_stay_same_origin(api: Api) -> None:
         assert r.status == 200 and "Access-Control-Allow-Origin" not in r.headers
     async with api.http.post(f"{api.url}/v1/subscriptions/unsubscribe", json={"token": "x"}, headers=ORIGIN) as r:
         assert "Access-Control-Allow-Origin" not in r.headers
+
+
+async def test_a_conditional_poll_from_another_origin_passes_its_preflight(api: Api) -> None:
+    """If-None-Match is not a header browsers send unasked: they ask first with OPTIONS, and a page
+    then reads the ETag to send next time. A 405 to the OPTIONS made the browser drop the poll."""
+    [job_id] = await add_jobs(api, "Python Engineer")
+    asking = {**ORIGIN, "Access-Control-Request-Method": "GET", "Access-Control-Request-Headers": "if-none-match"}
+    for path in ("/v1/jobs?query=python", f"/v1/jobs/{job_id}", "/openapi.json"):
+        async with api.http.options(f"{api.url}{path}", headers=asking) as r:
+            assert r.status == 204, path
+            assert r.headers["Access-Control-Allow-Origin"] == "*"
+            assert "GET" in r.headers["Access-Control-Allow-Methods"]
+            assert "if-none-match" in r.headers["Access-Control-Allow-Headers"].lower()
+    async with api.http.get(f"{api.url}/v1/jobs/{job_id}", headers=ORIGIN) as r:
+        etag = r.headers["ETag"]
+        assert "ETag" in {h.strip() for h in r.headers["Access-Control-Expose-Headers"].split(",")}
+    async with api.http.get(f"{api.url}/v1/jobs/{job_id}", headers={**ORIGIN, "If-None-Match": etag}) as r:
+        assert r.status == 304 and r.headers["Access-Control-Allow-Origin"] == "*"
+    # Alerts stay same-origin: no preflight is granted there.
+    async with api.http.options(f"{api.url}/v1/alerts", headers=asking) as r:
+        assert "Access-Control-Allow-Origin" not in r.headers

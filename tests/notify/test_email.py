@@ -13,6 +13,7 @@ from aggregator.tokens import read_unsubscribe_token
 from tests.notify.conftest import FAST, MailSink, add_alert, add_delivery, add_job, delivery
 from workers.notify import Notifier
 from workers.notify.confirmation import send_confirmation
+from workers.notify.render import DIGEST_CARDS
 
 EVIL_HTML = ('<p>Great team</p><script>alert(1)</script><img src=x onerror="alert(2)">'
              '<a href="javascript:alert(3)">click</a><a href="https://ok.example/apply">apply</a>'
@@ -319,6 +320,9 @@ async def test_a_big_digest_stays_small_and_shows_unsubscribe_before_gmail_clips
     [message] = sink.messages
     _, html = _parts(message)
     link = message["List-Unsubscribe"][1:-1]
-    assert html.count("Senior Python Backend Engineer") == 150  # every job is there
+    assert html.count("Senior Python Backend Engineer") == 150  # every job is there, each linked
+    assert html.count('href="https://jobs.example.org/') == 150
+    cards, lines = html.count("border-radius:6px;"), html.count('<li style="margin:0 0 6px 0;">')
+    assert (cards, lines) == (DIGEST_CARDS, 150 - DIGEST_CARDS)  # the first ones as cards, the rest a line each
     assert html.encode().find(link.encode()) < 2_000  # at the top, not only past the clip
-    assert len(html.encode()) < 150 * 1_100  # was about 2 KB a job
+    assert len(html.encode()) < 100_000  # under Gmail's clip: was about 2 KB a job, 300 KB in all

@@ -43,6 +43,7 @@ from arq.constants import result_key_prefix
 
 from aggregator.alerts import check_webhook, parse_alert
 from aggregator.config import Settings, default_data_dir, load_settings
+from aggregator.display import alert_wants
 from aggregator.errors import ConfigError
 from aggregator.runtime import Runtime, connect, resolved
 from aggregator.store import alerts as store_alerts
@@ -430,18 +431,6 @@ async def _merged_jobs(rt: Runtime, lines: list[SourceLine]) -> list[MergedJob]:
     return sorted(merged, key=lambda m: (m.company or "", m.title))
 
 
-def _describe(filters: Mapping[str, Any]) -> str:
-    """An alert's filters in a few words, for the summary table."""
-    parts = [f'"{filters["query"]}"'] if filters.get("query") else []
-    parts += [*filters.get("remote", []), *filters.get("seniority", [])]
-    skills = filters.get("skills") or {}
-    parts += [f"with {s}" for s in skills.get("all", [])]
-    salary = filters.get("min_salary")
-    if salary:
-        parts.append(f"≥ {salary['amount']:,.0f} {salary['currency']}/{salary['period']}")
-    return ", ".join(parts) or "any job"
-
-
 async def _alert_lines(rt: Runtime, catcher: MailCatcher, receiver: WebhookReceiver) -> list[AlertLine]:
     async with rt.pool.acquire() as conn:
         alerts = await store_alerts.list_alerts(conn)
@@ -455,7 +444,7 @@ async def _alert_lines(rt: Runtime, catcher: MailCatcher, receiver: WebhookRecei
         else:
             channel, destination = "webhook", str(alert["webhook_url"])
             messages = len(receiver.saved)
-        lines.append(AlertLine(alert["id"], channel, destination, _describe(alert["filters"]), alert["frequency"],
+        lines.append(AlertLine(alert["id"], channel, destination, alert_wants(alert["filters"]), alert["frequency"],
                                matched=len(states), sent=states.count("sent"),
                                failed=sum(1 for s in states if s in ("failed", "dead")), messages=messages))
     return lines

@@ -3,7 +3,10 @@ line share, so a salary reads the same in a subscriber's inbox and in an operato
 
 from __future__ import annotations
 
-__all__ = ["salary_text"]
+from collections.abc import Mapping
+from typing import Any
+
+__all__ = ["alert_wants", "salary_text"]
 
 _PERIOD = {"year": "yr", "month": "mo", "week": "wk", "day": "day", "hour": "hr"}
 
@@ -22,3 +25,20 @@ def salary_text(low: float | None, high: float | None, currency: str | None, per
         figures, lead = f"{high:,.0f}", "up to "
     unit = _PERIOD.get(period or "")
     return lead + " ".join(filter(None, (currency, figures))) + (f"/{unit}" if unit else "")
+
+
+def alert_wants(filters: Mapping[str, Any]) -> str:
+    """What an alert asks for, in a few words ('"fastapi", remote, senior, in DE or AT, with Django,
+    ≥ 140,000 USD/year'), for the demo's summary and the subscriber's page of alerts."""
+    parts = [f'"{filters["query"]}"'] if filters.get("query") else []
+    parts += [*filters.get("remote", []), *filters.get("seniority", [])]
+    if filters.get("countries"):
+        parts.append("in " + " or ".join(filters["countries"]))
+    skills = filters.get("skills") or {}
+    parts += [f"with {s}" for s in skills.get("all", [])]
+    if skills.get("any"):
+        parts.append("with " + " or ".join(skills["any"]))
+    salary = filters.get("min_salary")
+    if salary:
+        parts.append(f"≥ {salary['amount']:,.0f} {salary['currency']}/{salary['period']}")
+    return ", ".join(parts) or "any job"

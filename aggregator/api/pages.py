@@ -1,4 +1,5 @@
-"""The subscriber's pages: the subscription form, and the confirm and unsubscribe links' pages.
+"""The subscriber's pages: the subscription form, the confirm and unsubscribe links' pages, and the
+page of all a subscriber's alerts that every email links (pause, resume, unsubscribe).
 
 Plain server-rendered HTML that works without JavaScript. A GET never changes anything: mail
 scanners fetch every link in a message, so the confirm and unsubscribe pages only show a button,
@@ -10,18 +11,31 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
+import structlog
 from aiohttp import web
 from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
 from multidict import MultiDict, MultiDictProxy
 
 from aggregator.api import subscriptions
-from aggregator.api.base import RUNTIME, ApiError, render_page
+from aggregator.api.base import RUNTIME, ApiError, render_page, whole_number
+from aggregator.display import alert_wants
 from aggregator.errors import InputError
-from aggregator.tokens import CONFIRM_MAX_AGE, read_confirmation_token, read_unsubscribe_token
+from aggregator.store import alerts as store_alerts
+from aggregator.store import subscriptions as store_subs
+from aggregator.tokens import (
+    CONFIRM_MAX_AGE,
+    read_confirmation_token,
+    read_management_token,
+    read_unsubscribe_token,
+)
 
 __all__ = ["environment", "routes"]
 
 routes = web.RouteTableDef()
+log = structlog.get_logger("hirewire.api")
+
+#: Alerts the alerts page lists at most (a subscriber with more manages them through the API).
+_MANAGE_LIMIT = 200
 
 _REMOTE = [("remote", "Remote"), ("hybrid", "Hybrid"), ("onsite", "On-site")]
 _SENIORITY = [("junior", "Junior"), ("mid", "Mid-level"), ("senior", "Senior"), ("lead", "Lead"),
@@ -142,3 +156,55 @@ async def unsubscribe_action(request: web.Request) -> web.Response:
     except InputError as exc:
         raise _bad_link(exc) from None
     return _render(request, "unsubscribed.html")
+
+
+#: What the alerts page's buttons do: the status an alert goes to, and the statuses it may come from.
+_MANAGE = {"pause": ("paused", ("active",)), "resume": ("active", ("paused",)),
+           "unsubscribe": ("disabled", ("active", "paused"))}
+_STATUS_TEXT = {"active": "Active", "paused": "Paused", "pending": "Waiting for you to confirm it",
+                "disabled": "Unsubscribed"}
+
+
+def _subscriber(request: web.Request) -> int:
+    try:
+        return read_management_token(request.app[RUNTIME].settings.secret_key, request.match_info["token"])
+    except InputError as exc:
+        raise _bad_link(exc) from None
+
+
+@routes.get("/manage/{token}")
+async def manage_page(request: web.Request) -> web.Response:
+    """Every alert of the subscriber the link was made for, each with its buttons; changes nothing."""
+    subscriber_id = _subscriber(request)
+    async with request.app[RUNTIME].pool.acquire() as conn:
+        rows = await store_subs.page(conn, subscriber_id=subscriber_id, after=0, limit=_MANAGE_LIMIT)
+    alerts = [{"id": row["id"], "wants": alert_wants(row["filters"]), "status": row["status"],
+               "status_text": _STATUS_TEXT.get(row["status"], row["status"]),
+               "when": row["frequency"] if row["frequency"] == "instant"
+               else f"{row['frequency']} at {row['send_hour']:02d}:00 {row['timezone']}"} for row in rows]
+    return _render(request, "manage.html", token=request.match_info["token"], alerts=alerts)
+
+
+@routes.post("/manage/{token}")
+async def manage_action(request: web.Request) -> web.Response:
+    """A button of the alerts page: pause, resume or unsubscribe one of the subscriber's own alerts,
+    then back to the page (303, so a reload does not post again)."""
+    subscriber_id = _subscriber(request)
+    form = await request.post()
+    action, raw_id = form.get("action"), form.get("alert")
+    if not isinstance(action, str) or action not in _MANAGE:
+        raise ApiError(400, "invalid_form", "action must be pause, resume or unsubscribe", field="action")
+    alert_id = whole_number(raw_id) if isinstance(raw_id, str) else None
+    if alert_id is None:
+        raise ApiError(400, "invalid_form", "alert must be an alert id", field="alert")
+    status, only_from = _MANAGE[action]
+    async with request.app[RUNTIME].pool.acquire() as conn:
+        if await store_subs.get_owned(conn, alert_id, subscriber_id) is None:
+            raise ApiError(404, "not_found", f"no alert {alert_id} on this page", field="alert")
+        if action == "unsubscribe":
+            await store_subs.unsubscribe(conn, alert_id)
+        else:
+            await store_alerts.set_status(conn, alert_id, status, only_from=only_from)
+    log.info("alert changed from its page", alert=alert_id, action=action)
+    # Relative to the page's own address, so it holds behind a proxy that serves hirewire under a path.
+    raise web.HTTPSeeOther(location=request.match_info["token"])

@@ -78,7 +78,7 @@ async def claim_batch(conn: asyncpg.Connection, *, alert_id: int, batch_key: str
 async def load_alert(conn: asyncpg.Connection, alert_id: int) -> asyncpg.Record | None:
     return await conn.fetchrow(
         "SELECT id, email, webhook_url, webhook_secret, query, frequency, send_hour, timezone, status, "
-        "last_digest_at FROM alerts WHERE id = $1", alert_id)
+        "last_digest_at, subscriber_id FROM alerts WHERE id = $1", alert_id)
 
 
 async def jobs_for(conn: asyncpg.Connection, job_ids: Sequence[int]) -> list[asyncpg.Record]:

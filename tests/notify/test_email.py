@@ -8,8 +8,10 @@ from datetime import UTC, datetime, timedelta
 from email.utils import parsedate_to_datetime
 from typing import Any
 
+from aggregator.alerts import parse_alert
 from aggregator.runtime import connect
-from aggregator.tokens import read_unsubscribe_token
+from aggregator.store import alerts as store_alerts
+from aggregator.tokens import read_management_token, read_unsubscribe_token
 from tests.notify.conftest import FAST, MailSink, add_alert, add_delivery, add_job, delivery
 from workers.notify import Notifier
 from workers.notify.confirmation import send_confirmation
@@ -326,3 +328,29 @@ async def test_a_big_digest_stays_small_and_shows_unsubscribe_before_gmail_clips
     assert (cards, lines) == (DIGEST_CARDS, 150 - DIGEST_CARDS)  # the first ones as cards, the rest a line each
     assert html.encode().find(link.encode()) < 2_000  # at the top, not only past the clip
     assert len(html.encode()) < 100_000  # under Gmail's clip: was about 2 KB a job, 300 KB in all
+
+
+async def test_every_email_links_the_subscribers_page_of_alerts(
+        clean_db: str, smtp_server: tuple[str, MailSink], with_smtp: Callable[..., Any]) -> None:
+    """Beside the one-alert unsubscribe link, the footer links the page where the subscriber pauses,
+    resumes or unsubscribes any of their alerts; its token is theirs and no one else's."""
+    url, sink = smtp_server
+    settings = with_smtp(url)
+    async with connect(settings) as rt:
+        async with rt.pool.acquire() as conn:
+            job = await add_job(conn)
+            alert, _ = await store_alerts.create(conn, parse_alert({"query": "python",
+                                                                    "channel": {"email": "ada@example.org"}}))
+            subscriber = await conn.fetchval("SELECT subscriber_id FROM alerts WHERE id = $1", alert)
+            did = await add_delivery(conn, alert, job, "ada@example.org")
+        notifier = Notifier(rt, FAST)
+        assert (await notifier.deliver(did)).state == "sent"
+        await notifier.aclose()
+
+    [message] = sink.messages
+    text, html = _parts(message)
+    page = f"{settings.public_url}/manage/"
+    token = text.split(page, 1)[1].split()[0]
+    assert read_management_token(settings.secret_key, token) == subscriber
+    assert f'<a href="{page}{token}"' in html and "Manage your alerts" in html
+    assert "Manage your alerts (pause, resume, unsubscribe):" in text

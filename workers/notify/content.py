@@ -25,6 +25,8 @@ class Alert:
     webhook_secret: str | None
     query: str
     frequency: str
+    #: Whose alert it is: emails link the subscriber's page of all their alerts (None: no such page).
+    subscriber_id: int | None = None
 
     @property
     def channel(self) -> str:
@@ -33,7 +35,8 @@ class Alert:
     @classmethod
     def from_row(cls, row: asyncpg.Record) -> Alert:
         return cls(id=row["id"], email=row["email"], webhook_url=row["webhook_url"],
-                   webhook_secret=row["webhook_secret"], query=row["query"], frequency=row["frequency"])
+                   webhook_secret=row["webhook_secret"], query=row["query"], frequency=row["frequency"],
+                   subscriber_id=row["subscriber_id"])
 
 
 @dataclass(frozen=True, slots=True)

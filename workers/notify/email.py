@@ -18,12 +18,12 @@ from email.utils import formatdate, parseaddr
 from aggregator.config import Settings
 from aggregator.delivery_policy import DeliveryPolicy
 from aggregator.errors import PermanentDeliveryError, TransientDeliveryError
-from aggregator.tokens import unsubscribe_token
+from aggregator.tokens import management_token, unsubscribe_token
 from workers.notify.content import Batch
 from workers.notify.render import header_text, render
 from workers.notify.smtp import SmtpSender, parse_smtp_url
 
-__all__ = ["EmailChannel", "build_message", "message_id", "set_alternatives", "unsubscribe_url"]
+__all__ = ["EmailChannel", "build_message", "manage_url", "message_id", "set_alternatives", "unsubscribe_url"]
 
 
 
@@ -75,6 +75,13 @@ def unsubscribe_url(settings: Settings, alert_id: int) -> str:
     return f"{settings.public_url}/unsubscribe/{unsubscribe_token(settings.secret_key, alert_id)}"
 
 
+def manage_url(settings: Settings, subscriber_id: int | None) -> str | None:
+    """The subscriber's page of all their alerts (pause, resume, unsubscribe), or None without one."""
+    if subscriber_id is None:
+        return None
+    return f"{settings.public_url}/manage/{management_token(settings.secret_key, subscriber_id)}"
+
+
 def _recipient(raw: str | None) -> Address:
     value = raw or ""
     if value != header_text(value, 320) or value.count("@") != 1:
@@ -88,7 +95,8 @@ def _recipient(raw: str | None) -> Address:
 
 def build_message(settings: Settings, batch: Batch) -> EmailMessage:
     link = unsubscribe_url(settings, batch.alert.id)
-    content = render(batch, unsubscribe_url=link, public_url=settings.public_url,
+    content = render(batch, unsubscribe_url=link, manage_url=manage_url(settings, batch.alert.subscriber_id),
+                     public_url=settings.public_url,
                      frequency_label=_FREQUENCY.get(batch.alert.frequency, "instant"))
     message = EmailMessage(policy=_POLICY)
     message["From"] = _sender(settings)

@@ -162,9 +162,10 @@ _ENV = Environment(loader=PackageLoader("workers.notify", "templates"), autoesca
 _ENV.filters["wrap"] = wrap
 
 
-def render(batch: Batch, *, unsubscribe_url: str, public_url: str, frequency_label: str) -> Rendered:
+def render(batch: Batch, *, unsubscribe_url: str, public_url: str, frequency_label: str,
+           manage_url: str | None = None) -> Rendered:
     """Subject, text and HTML for an email of this batch."""
-    context: dict[str, Any] = {"unsubscribe_url": unsubscribe_url, "public_url": public_url,
+    context: dict[str, Any] = {"unsubscribe_url": unsubscribe_url, "manage_url": manage_url, "public_url": public_url,
                                "query": header_text(batch.alert.query, 120), "count": len(batch.jobs),
                                "frequency": frequency_label}
     if batch.is_digest:

@@ -165,6 +165,14 @@ _STATUS_TEXT = {"active": "Active", "paused": "Paused", "pending": "Waiting for 
                 "disabled": "Unsubscribed"}
 
 
+def _when(frequency: str, hour: int, timezone: str) -> str:
+    """When an alert sends, as its subscriber chose it: "instant", "daily at 08:00 Europe/Berlin"."""
+    if frequency == "instant":
+        return "as soon as a job appears"
+    days = "Mondays" if frequency == "weekly" else "daily"
+    return f"{days} at {hour:02d}:00 {timezone}"
+
+
 def _subscriber(request: web.Request) -> int:
     try:
         return read_management_token(request.app[RUNTIME].settings.secret_key, request.match_info["token"])
@@ -180,8 +188,7 @@ async def manage_page(request: web.Request) -> web.Response:
         rows = await store_subs.page(conn, subscriber_id=subscriber_id, after=0, limit=_MANAGE_LIMIT)
     alerts = [{"id": row["id"], "wants": alert_wants(row["filters"]), "status": row["status"],
                "status_text": _STATUS_TEXT.get(row["status"], row["status"]),
-               "when": row["frequency"] if row["frequency"] == "instant"
-               else f"{row['frequency']} at {row['send_hour']:02d}:00 {row['timezone']}"} for row in rows]
+               "when": _when(row["frequency"], row["send_hour"], row["timezone"])} for row in rows]
     return _render(request, "manage.html", token=request.match_info["token"], alerts=alerts)
 
 

@@ -23,6 +23,7 @@ import platformdirs
 from aggregator.delivery_policy import DeliveryPolicy
 from aggregator.errors import ConfigError
 from aggregator.forwarded import Network, parse_networks
+from aggregator.ssrf import names_private_host
 from scrapers import sources as registry
 
 _DURATION = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*(s|m|h|d)?\s*$")
@@ -531,12 +532,11 @@ def mail_warnings(settings: Settings) -> list[str]:
     if not settings.smtp_url:
         return []
     warnings = []
-    public = urlsplit(settings.public_url)
-    host = (public.hostname or "").lower()
-    if host in ("localhost", "127.0.0.1", "::1") or host.endswith(".localhost"):
+    if names_private_host(settings.public_url):
         warnings.append(f"HIREWIRE_PUBLIC_URL is {settings.public_url}: the confirm and unsubscribe links in emails "
-                        "point at this machine, which subscribers cannot open; set it to where the API is reached")
-    elif public.scheme != "https":
+                        "point at this machine or a private network, which subscribers cannot open; set it to "
+                        "where the API is reached")
+    elif urlsplit(settings.public_url).scheme != "https":
         warnings.append("HIREWIRE_PUBLIC_URL is not https: mailbox providers expect an https one-click unsubscribe "
                         "link (RFC 8058) from bulk senders")
     sender = settings.mail_from.rsplit("@", 1)[-1].rstrip(">").lower()

@@ -163,8 +163,9 @@ class Fetcher:
         except FetchError:
             raise
         except UnsafeDestination as exc:
-            raise PermanentFetchError(f"refused destination: {exc} (reached from a public address; "
-                                      "HIREWIRE_ALLOW_PRIVATE_DESTINATIONS=true allows private ones)") from None
+            hint = "" if private else (" (reached from a public address; HIREWIRE_ALLOW_PRIVATE_DESTINATIONS=true "
+                                       "allows private ones)")
+            raise PermanentFetchError(f"refused destination: {exc}{hint}") from None
         except TimeoutError:
             raise TransientFetchError(f"timed out (connect {self.settings.connect_timeout}s, "
                                       f"read {self.settings.read_timeout}s, "
@@ -182,7 +183,6 @@ class Fetcher:
                       policy: Policy, private: bool) -> Response:
         current, seen = url, {url}
         for _ in range(self.settings.max_redirects + 1):
-            check_literal(current, allow_private=private)  # before robots.txt, which would be read there too
             if policy.robots and not await self.robots.allowed(current, self._robots_fetcher(policy, private)):
                 raise PermanentFetchError(f"disallowed by robots.txt: {current}")
             async with self._exchange(current, headers, policy, private) as response:

@@ -108,9 +108,6 @@ async def get_alert(request: web.Request) -> web.Response:
     return json_response(alert_body(row))
 
 
-_TRANSITIONS = {"paused": ("active",), "active": ("paused",)}
-
-
 @routes.patch(r"/v1/alerts/{id}")
 async def update_alert(request: web.Request) -> web.Response:
     """Pause or resume; an alert's filters are changed by deleting it and saving a new one."""
@@ -123,12 +120,12 @@ async def update_alert(request: web.Request) -> web.Response:
     if unknown:
         raise InputError(sorted(unknown)[0], "cannot be changed: only status (active or paused)")
     status = data.get("status")
-    if not isinstance(status, str) or status not in _TRANSITIONS:
+    if not isinstance(status, str) or status not in store_alerts.PAUSE_RESUME:
         raise InputError("status", "must be \"active\" or \"paused\"")
     async with request.app[RUNTIME].pool.acquire() as conn:
         row = await _owned(conn, who, alert_id)
         if row["status"] != status:
-            if not await store_alerts.set_status(conn, alert_id, status, only_from=_TRANSITIONS[status]):
+            if not await store_alerts.set_status(conn, alert_id, status):
                 raise ApiError(409, "conflict", f"alert {alert_id} is {row['status']}: it cannot become {status}",
                                field="status")
             row = await _owned(conn, who, alert_id)

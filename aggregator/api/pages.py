@@ -158,9 +158,8 @@ async def unsubscribe_action(request: web.Request) -> web.Response:
     return _render(request, "unsubscribed.html")
 
 
-#: What the alerts page's buttons do: the status an alert goes to, and the statuses it may come from.
-_MANAGE = {"pause": ("paused", ("active",)), "resume": ("active", ("paused",)),
-           "unsubscribe": ("disabled", ("active", "paused"))}
+#: The alerts page's buttons, by the status each moves an alert to (None: unsubscribe).
+_MANAGE = {"pause": "paused", "resume": "active", "unsubscribe": None}
 _STATUS_TEXT = {"active": "Active", "paused": "Paused", "pending": "Waiting for you to confirm it",
                 "disabled": "Unsubscribed"}
 
@@ -204,14 +203,14 @@ async def manage_action(request: web.Request) -> web.Response:
     alert_id = whole_number(raw_id) if isinstance(raw_id, str) else None
     if alert_id is None:
         raise ApiError(400, "invalid_form", "alert must be an alert id", field="alert")
-    status, only_from = _MANAGE[action]
+    status = _MANAGE[action]
     async with request.app[RUNTIME].pool.acquire() as conn:
         if await store_subs.get_owned(conn, alert_id, subscriber_id) is None:
             raise ApiError(404, "not_found", f"no alert {alert_id} on this page", field="alert")
-        if action == "unsubscribe":
+        if status is None:
             await store_subs.unsubscribe(conn, alert_id)
         else:
-            await store_alerts.set_status(conn, alert_id, status, only_from=only_from)
+            await store_alerts.set_status(conn, alert_id, status)
     log.info("alert changed from its page", alert=alert_id, action=action)
     # Relative to the page's own address, so it holds behind a proxy that serves hirewire under a path.
     raise web.HTTPSeeOther(location=request.match_info["token"])

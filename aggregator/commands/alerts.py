@@ -154,11 +154,11 @@ def show_command(args: argparse.Namespace) -> int:
     return run_with_runtime(go)
 
 
-def _status_command(status: str, only_from: tuple[str, ...], verb: str) -> Any:
+def _status_command(status: str, verb: str) -> Any:
     def command(args: argparse.Namespace) -> int:
         async def go(rt: Runtime) -> int:
             async with rt.pool.acquire() as conn:
-                done = await store_alerts.set_status(conn, args.id, status, only_from=only_from)
+                done = await store_alerts.set_status(conn, args.id, status)
                 current = await conn.fetchval("SELECT status FROM alerts WHERE id = $1", args.id)
             if current is None:
                 raise InputError("ID", f"no alert {args.id}")
@@ -214,7 +214,7 @@ def reindex_command(args: argparse.Namespace) -> int:
 
 _ACTIONS = {
     "show": show_command,
-    "pause": _status_command("paused", ("active",), "paused"),
-    "resume": _status_command("active", ("paused",), "resumed"),
+    "pause": _status_command("paused", "paused"),
+    "resume": _status_command("active", "resumed"),
     "delete": delete_command,
 }

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import dataclasses
 import re
+from collections.abc import Iterator
 
 from aggregator import dedup
 from aggregator.model import Listing, RawListing
@@ -17,35 +18,31 @@ __all__ = ["normalise"]
 
 #: A description line that states pay ("Salary: $120k–$140k", "Compensation: €70,000 a year").
 _PAY_LINE = re.compile(r"\b(salary|compensation|pay range|base pay|pay:|rate:|ote)\b", re.I)
-#: Titles longer than this are not a title's pay note but a broken or hostile feed's run of text, whose
-#: reading as amounts would cost seconds (description lines are capped the same way).
-_TITLE_PAY_MAX = 300
+#: Lines (and titles) longer than this are not a pay note but a run of text, whose reading as amounts
+#: would cost seconds on a broken or hostile feed.
+_PAY_TEXT_MAX = 300
+
+
+def _labelled_pays(text: str, currency: str | None, *, long_lines: bool) -> Iterator[salary.Salary]:
+    """Each pay stated on a line that names pay, in order, so amounts elsewhere (funding, revenue) are
+    never taken. With `long_lines`, also a short window after each label inside the long one-line
+    descriptions some boards send (Remote OK's Graphcore ad: "… Salary Range: PLN 350,700 - 474,400 +
+    Benefits …" in one line)."""
+    for line in text.splitlines():
+        if len(line) <= _PAY_TEXT_MAX:
+            windows = [line]
+        elif long_lines:
+            windows = [line[m.start():m.start() + 120] for m in _PAY_LINE.finditer(line)]
+        else:
+            continue
+        for window in windows:
+            if _PAY_LINE.search(window) and (pay := salary.parse_salary(window, default_currency=currency)):
+                yield pay
 
 
 def _pay_in_description(text: str, currency: str | None) -> salary.Salary | None:
-    """Pay stated on a labelled line of the description, for feeds with no salary field.
-
-    Only lines that name pay are read, so amounts elsewhere (funding, revenue) are never taken.
-    """
-    for line in text.splitlines():
-        if len(line) <= 300 and _PAY_LINE.search(line):
-            found = salary.parse_salary(line, default_currency=currency)
-            if found is not None:
-                return found
-    return None
-
-
-def _pays_written(text: str, currency: str | None) -> list[salary.Salary]:
-    """Every pay stated after a pay label, also inside the long one-line descriptions some boards send
-    (Remote OK's Graphcore ad: "… Salary Range: PLN 350,700 - 474,400 + Benefits …" in one line),
-    where a short window after each label is read."""
-    found: list[salary.Salary] = []
-    for line in text.splitlines():
-        windows = [line] if len(line) <= 300 else [line[m.start():m.start() + 120] for m in _PAY_LINE.finditer(line)]
-        for window in windows:
-            if _PAY_LINE.search(window) and (pay := salary.parse_salary(window, default_currency=currency)):
-                found.append(pay)
-    return found
+    """The first pay stated on a labelled line of the description, for feeds with no salary field."""
+    return next(_labelled_pays(text, currency, long_lines=False), None)
 
 
 def _currency_as_written(pay: salary.Salary, text: str) -> salary.Salary:
@@ -56,7 +53,7 @@ def _currency_as_written(pay: salary.Salary, text: str) -> salary.Salary:
     says "$140,000–$175,000". Only the same figures in the same period, written with a currency of
     their own, change it.
     """
-    for written in _pays_written(text, pay.currency):
+    for written in _labelled_pays(text, pay.currency, long_lines=True):
         if (written.min, written.max, written.period) == (pay.min, pay.max, pay.period):
             if written.currency in (None, pay.currency):
                 return pay
@@ -83,7 +80,7 @@ def normalise(raw: RawListing) -> Listing:
         pay = salary.parse_salary(raw.salary_text, default_currency=raw.salary_currency)
     if pay is None and description_text:
         pay = _pay_in_description(description_text, raw.salary_currency)
-    if pay is None and title and len(title) <= _TITLE_PAY_MAX:
+    if pay is None and title and len(title) <= _PAY_TEXT_MAX:
         # "Senior Independent UX/UI Designer ($110-$190/hr)": boards that have no pay field put it there
         pay = salary.parse_salary(title, default_currency=raw.salary_currency)
     where = location.parse_location(location_raw, places=raw.places, remote=raw.remote, title=title)

@@ -203,10 +203,18 @@ async def list_alerts(conn: asyncpg.Connection, *, limit: int = 1000) -> list[as
     return list(await conn.fetch(f"SELECT {_COLUMNS} FROM alerts ORDER BY id LIMIT $1", limit))
 
 
-async def set_status(conn: asyncpg.Connection, alert_id: int, status: str, *, only_from: tuple[str, ...]) -> bool:
-    """Move an alert to `status` if it is in one of `only_from`; False if it is not (or is gone)."""
+#: Pausing and resuming: the status an alert goes to, and the one it must be in. A pending
+#: (unconfirmed) or unsubscribed alert is neither paused nor resumed.
+PAUSE_RESUME: dict[str, tuple[str, ...]] = {"paused": ("active",), "active": ("paused",)}
+
+
+async def set_status(conn: asyncpg.Connection, alert_id: int, status: str, *,
+                     only_from: tuple[str, ...] | None = None) -> bool:
+    """Move an alert to `status` if it is in one of `only_from` (default: pausing or resuming, see
+    PAUSE_RESUME); False if it is not (or is gone)."""
+    allowed = PAUSE_RESUME[status] if only_from is None else only_from
     done = await conn.fetchval("UPDATE alerts SET status = $2 WHERE id = $1 AND status = ANY($3::text[]) "
-                               "RETURNING id", alert_id, status, list(only_from))
+                               "RETURNING id", alert_id, status, list(allowed))
     return done is not None
 
 

@@ -94,10 +94,15 @@ CREATE TABLE IF NOT EXISTS jobs (
     dedup_candidate    bytea,
     -- The comparable title (aggregator.dedup.title_key): the near-duplicate prefilter compares these
     -- before reading any candidate. NULL (jobs stored before it existed): computed when read.
-    title_key          text
+    title_key          text,
+    -- When a column of jobs_v1 other than last_seen and closed_at last changed: the job was stored,
+    -- or the posting it was built from was re-read with other content. Readers poll it.
+    updated_at         timestamptz NOT NULL DEFAULT now()
 );
 CREATE UNIQUE INDEX IF NOT EXISTS jobs_fingerprint ON jobs (fingerprint);
-CREATE INDEX IF NOT EXISTS jobs_company_key_open ON jobs (company_key) WHERE closed_at IS NULL;
+-- By company: the near-duplicate prefilter's open jobs (`closed_at IS NULL` is an index condition),
+-- and a reader's lookup of one company in companies_v1.
+CREATE INDEX IF NOT EXISTS jobs_company_key ON jobs (company_key, closed_at);
 CREATE INDEX IF NOT EXISTS jobs_search ON jobs USING gin (search);
 CREATE INDEX IF NOT EXISTS jobs_unmatched ON jobs (id) WHERE matched_at IS NULL;
 CREATE INDEX IF NOT EXISTS jobs_first_seen ON jobs (first_seen DESC, id DESC);
@@ -105,6 +110,8 @@ CREATE INDEX IF NOT EXISTS jobs_first_seen ON jobs (first_seen DESC, id DESC);
 CREATE INDEX IF NOT EXISTS jobs_posted_at ON jobs (posted_at DESC, id DESC);
 CREATE INDEX IF NOT EXISTS jobs_countries ON jobs USING gin (countries);
 CREATE INDEX IF NOT EXISTS jobs_skills ON jobs USING gin (skills);
+-- Readers ask which jobs changed since their last poll.
+CREATE INDEX IF NOT EXISTS jobs_updated_at ON jobs (updated_at);
 
 -- Postings: one per (source, external id); several postings can point at one job.
 CREATE TABLE IF NOT EXISTS postings (
@@ -238,7 +245,7 @@ SELECT id, title, company, url, apply_url, location_raw, locations, countries, r
        seniority, salary_min, salary_max, salary_currency, salary_period, salary_annual_min,
        salary_annual_max, skills, description_text, description_html, posted_at, python_backend,
        fingerprint, first_seen, last_seen, closed_at, remote_regions, company_key,
-       salary_usd_min AS salary_annual_usd_min, salary_usd_max AS salary_annual_usd_max
+       salary_usd_min AS salary_annual_usd_min, salary_usd_max AS salary_annual_usd_max, updated_at
 FROM jobs;
 
 -- `listing` is the posting's whole normalised listing, as `hirewire parse` prints it (with its tags

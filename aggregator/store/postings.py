@@ -111,7 +111,8 @@ WHERE p.id = known.id
 RETURNING p.id, p.job_id, known.old_hash <> known.content_hash AS changed
 """
 
-# A changed posting refreshes its job when it is the posting the job was built from.
+# A changed posting refreshes its job (and the job's updated_at) when it is the posting the job was
+# built from.
 _REFRESH_JOBS = """
 UPDATE jobs j
 SET title = i.title, company = i.company, url = i.url, apply_url = i.apply_url,
@@ -123,7 +124,7 @@ SET title = i.title, company = i.company, url = i.url, apply_url = i.apply_url,
     salary_usd_min = i.salary_usd_min, salary_usd_max = i.salary_usd_max,
     description_text = i.description_text, description_html = i.description_html,
     posted_at = coalesce(i.posted_at, j.posted_at), python_backend = i.python_backend,
-    search = {search}, title_key = i.title_key, dedup_candidate = i.dedup_candidate
+    search = {search}, title_key = i.title_key, dedup_candidate = i.dedup_candidate, updated_at = now()
 FROM postings p JOIN incoming i ON p.source = i.source AND p.external_id = i.external_id
 WHERE p.id = ANY($1::bigint[]) AND j.id = p.job_id AND j.source = p.source
 """

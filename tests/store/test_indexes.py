@@ -17,9 +17,9 @@ from tests.store.test_ingest import item
 
 QUERIES = [
     ("jobs_search", "SELECT id FROM jobs WHERE search @@ websearch_to_tsquery('english', 'django OR fastapi')"),
-    ("jobs_company_key_open", "SELECT id FROM jobs WHERE company_key = ANY(ARRAY['acme']) AND closed_at IS NULL"),
+    ("jobs_company_key", "SELECT id FROM jobs WHERE company_key = ANY(ARRAY['acme']) AND closed_at IS NULL"),
     # The near-duplicate decision's two reads, as ingestion runs them.
-    ("jobs_company_key_open", duplicates._OPEN_TITLES.replace("$1::text[]", "ARRAY['acme']")),
+    ("jobs_company_key", duplicates._OPEN_TITLES.replace("$1::text[]", "ARRAY['acme']")),
     ("jobs_pkey", duplicates._CANDIDATES.replace("$1::bigint[]", "ARRAY[1, 2]::bigint[]")),
     ("jobs_unmatched", "SELECT id FROM jobs WHERE matched_at IS NULL ORDER BY id LIMIT 1000"),
     ("jobs_fingerprint", "SELECT id FROM jobs WHERE fingerprint = 'x'"),

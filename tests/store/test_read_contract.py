@@ -238,6 +238,8 @@ READER_QUERIES = [
                        "ORDER BY posted_at DESC, id DESC LIMIT 50"),
     ("jobs_first_seen", "SELECT id FROM jobs_v1 WHERE first_seen > now() - interval '1 hour' ORDER BY first_seen"),
     ("jobs_countries", "SELECT id FROM jobs_v1 WHERE countries @> ARRAY['DE']"),
+    ("jobs_updated_at", "SELECT id FROM jobs_v1 WHERE updated_at > now() - interval '1 hour'"),
+    ("jobs_company_key", "SELECT company, open_jobs FROM companies_v1 WHERE company_key = 'acme'"),
     ("jobs_countries", "SELECT id FROM jobs_v1 WHERE countries && ARRAY['DE', 'FR']"),
     ("jobs_skills", "SELECT id FROM jobs_v1 WHERE skills @> ARRAY['Django', 'PostgreSQL']"),
     ("jobs_pkey", "SELECT p.source, p.url, j.title FROM jobs_v1 j JOIN postings_v1 p ON p.job_id = j.id "
@@ -341,6 +343,31 @@ async def test_readers_find_the_postings_and_jobs_changed_since_their_last_poll(
             await conn.execute("SET LOCAL enable_indexscan = off")
             plan = await conn.fetchval("EXPLAIN (FORMAT JSON) SELECT id FROM postings_v1 WHERE updated_at > now()")
         assert '"Index Name": "postings_updated_at"' in plan, plan
+    finally:
+        await conn.close()
+
+
+async def test_readers_find_the_jobs_changed_since_their_last_poll_in_jobs_v1(clean_db: str) -> None:
+    """jobs_v1.updated_at moves when the job's content changes, and only then: not when its postings
+    are read again unchanged, nor when another board's posting joins it, nor when it closes.
+    jobs_v1 had no such column: a reader had to join postings_v1 to find changed jobs."""
+    conn = await asyncpg.connect(clean_db)
+    try:
+        await ingest(conn, "remotive", [item("remotive", "1", "Python Engineer", "Acme"),
+                                        item("remotive", "2", "Django Developer", "Globex"),
+                                        item("remotive", "3", "Go Developer", "Initech")], complete_scopes=[""])
+        mark = await conn.fetchval("SELECT max(updated_at) FROM jobs_v1")
+        # Job 1 changes; job 2 is read again unchanged and seen on a second board; job 3 closes.
+        await ingest(conn, "remotive", [item("remotive", "1", "Python Engineer", "Acme", description="Now Rust too."),
+                                        item("remotive", "2", "Django Developer", "Globex")], complete_scopes=[""])
+        await ingest(conn, "remoteok", [item("remoteok", "9", "Django Developer", "Globex")])
+        rows = await conn.fetch("SELECT title, description_text FROM jobs_v1 WHERE updated_at > $1 ORDER BY id", mark)
+        assert [tuple(r) for r in rows] == [("Python Engineer", "Now Rust too.")]
+        states = await conn.fetch("""SELECT j.title, j.closed_at IS NOT NULL AS closed, count(p.id) AS postings
+                                     FROM jobs_v1 j JOIN postings_v1 p ON p.job_id = j.id
+                                     GROUP BY j.id, j.title, j.closed_at ORDER BY j.title""")
+        assert [tuple(r) for r in states] == [("Django Developer", False, 2), ("Go Developer", True, 1),
+                                              ("Python Engineer", False, 1)]
     finally:
         await conn.close()
 

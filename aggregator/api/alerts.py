@@ -16,7 +16,7 @@ from aiohttp import web
 
 from aggregator.alerts import check_json_shape, check_webhook, parse_alert
 from aggregator.api.auth import Principal, principal
-from aggregator.api.base import RUNTIME, ApiError, json_response, read_json, whole_number
+from aggregator.api.base import ALERT_OBJECT, RUNTIME, ApiError, json_response, read_object, whole_number
 from aggregator.errors import InputError
 from aggregator.store import alerts as store_alerts
 from aggregator.store import subscriptions as store_subs
@@ -77,7 +77,7 @@ async def create_alert(request: web.Request) -> web.Response:
     who = principal(request)
     rt = request.app[RUNTIME]
     allow_private = rt.settings.allow_private_destinations
-    data = await read_json(request)
+    data = await read_object(request, ALERT_OBJECT)
     check_json_shape(data)
     spec = parse_alert(data, allow_private=allow_private)
     async with rt.pool.acquire() as conn:
@@ -113,9 +113,7 @@ async def update_alert(request: web.Request) -> web.Response:
     """Pause or resume; an alert's filters are changed by deleting it and saving a new one."""
     who = principal(request)
     alert_id = _alert_id(request)
-    data = await read_json(request)
-    if not isinstance(data, dict):
-        raise InputError("body", "must be a JSON object {\"status\": \"active\" | \"paused\"}")
+    data = await read_object(request, "{\"status\": \"active\" | \"paused\"}")
     unknown = set(data) - {"status"}
     if unknown:
         raise InputError(sorted(unknown)[0], "cannot be changed: only status (active or paused)")

@@ -15,12 +15,15 @@ from urllib.parse import urlsplit
 from aiohttp import web
 from jinja2 import Environment
 
+from aggregator.errors import InputError
 from aggregator.runtime import Runtime
 
-__all__ = ["JINJA", "LIMITS", "RUNTIME", "ApiError", "Limits", "dumps", "json_response", "read_json", "to_json",
-           "whole_number"]
+__all__ = ["ALERT_OBJECT", "JINJA", "LIMITS", "RUNTIME", "ApiError", "Limits", "dumps", "json_response", "read_json",
+           "read_object", "to_json", "whole_number"]
 
 RUNTIME = web.AppKey("runtime", Runtime)
+#: What an alert body must be, for the error that a body of another JSON type gets.
+ALERT_OBJECT = '(an alert, e.g. {"channel": {"email": ADDRESS}})'
 JINJA = web.AppKey("jinja", Environment)
 
 
@@ -94,6 +97,18 @@ async def read_json(request: web.Request) -> Any:
         raise ApiError(400, "invalid_json", f"the body is not valid JSON: {exc}", field="body") from None
     except RecursionError:  # `[[[[…` nested deeper than the parser's stack
         raise ApiError(400, "invalid_json", "the body is not valid JSON: nested too deeply", field="body") from None
+
+
+async def read_object(request: web.Request, shape: str) -> dict[str, Any]:
+    """The request's JSON body when it is an object; 422 naming `body` otherwise.
+
+    A `[]` or `"x"` body is wrong as a whole, so the error names the body rather than some field
+    (it said `alert` before, which no client has an input for); `shape` tells what to send instead.
+    """
+    data = await read_json(request)
+    if not isinstance(data, dict):
+        raise InputError("body", f"must be a JSON object {shape}")
+    return data
 
 
 def whole_number(raw: str, *, max_digits: int = 18) -> int | None:

@@ -17,7 +17,7 @@ import structlog
 from aiohttp import web
 
 from aggregator.alerts import check_json_shape, parse_alert
-from aggregator.api.base import RUNTIME, ApiError, json_response, read_json
+from aggregator.api.base import ALERT_OBJECT, RUNTIME, ApiError, json_response, read_json, read_object
 from aggregator.api.ratelimit import throttle
 from aggregator.errors import DeliveryError, InputError
 from aggregator.store import alerts as store_alerts
@@ -106,7 +106,7 @@ def _token(data: Any) -> str:
 
 @routes.post("/v1/subscriptions")
 async def create_subscription(request: web.Request) -> web.Response:
-    data = await read_json(request)
+    data = await read_object(request, ALERT_OBJECT)
     check_json_shape(data)
     await subscribe(request, data)
     return json_response({"status": "pending", "message": "check your inbox: the alert starts once you follow "

@@ -29,7 +29,10 @@ async def post(api: Api, path: str, body: Any, headers: dict[str, str] | None = 
     ({"channel": {"email": "a@example.org"}, "skills": {"any": ["Cobolish"]}}, "skills.any"),
     ({"channel": {"email": "a@example.org"}, "colour": "blue"}, "colour"),
     ({"channel": {"email": "a@example.org"}, "query": "the"}, "query"),
-    ([1, 2], "alert"),
+    ([1, 2], "body"),  # a body that is not an object is wrong as a whole: no field of it is to blame
+    ([], "body"),
+    ("x", "body"),
+    (42, "body"),
     ({"channel": {"email": "a@example.org"}, "min_salary": {"amount": 1, "period": {}}}, "min_salary.period"),
 ])
 async def test_invalid_alerts_name_the_field(api: Api, body: Any, field: str) -> None:

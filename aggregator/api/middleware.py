@@ -68,6 +68,15 @@ _TITLES = {400: "Bad request", 404: "Not found", 405: "Method not allowed", 413:
            415: "Unsupported media type", 422: "Please check the form", 429: "Too many requests"}
 
 
+def _method_not_allowed(request: web.Request, exc: web.HTTPMethodNotAllowed) -> ApiError:
+    """405 in the common error shape: the method is the input at fault, and the message names the
+    ones that work (a bare "Method Not Allowed" left a client to dig them out of the Allow header)."""
+    allowed = " or ".join(sorted(exc.allowed_methods))
+    # Not the path: it can carry a token (/manage/{token}), and the message is shown on a page.
+    return ApiError(405, "method_not_allowed", f"{request.method} is not allowed here; use {allowed}",
+                    field="method", headers={"Allow": exc.headers["Allow"]})
+
+
 @web.middleware
 async def errors(request: web.Request, handler: Handler) -> web.StreamResponse:
     """Every refusal in one shape: the JSON error body for the API, a plain page for the pages."""
@@ -77,6 +86,8 @@ async def errors(request: web.Request, handler: Handler) -> web.StreamResponse:
         error = ApiError(422, "invalid_input", exc.message, field=exc.field)
     except ApiError as exc:
         error = exc
+    except web.HTTPMethodNotAllowed as exc:
+        error = _method_not_allowed(request, exc)
     except web.HTTPException as exc:
         if exc.status < 400:
             raise

@@ -85,6 +85,25 @@ async def test_unknown_routes_and_methods_are_json(api: Api) -> None:
         assert r.status == 405 and "Allow" in r.headers
 
 
+@pytest.mark.parametrize(("method", "path", "allowed"), [
+    ("PUT", "/v1/jobs", {"GET", "HEAD"}),
+    ("POST", "/v1/jobs/1", {"GET", "HEAD"}),
+    ("DELETE", "/v1/subscriptions", {"POST"}),
+    ("PUT", "/v1/alerts/1", {"GET", "HEAD", "PATCH", "DELETE"}),
+    ("PATCH", "/healthz", {"GET", "HEAD"}),
+])
+async def test_a_method_not_allowed_gets_the_common_error_body(api: Api, method: str, path: str,
+                                                               allowed: set[str]) -> None:
+    """A 405 names the method as the input at fault and says what to use, like every other refusal."""
+    async with api.http.request(method, f"{api.url}{path}", headers=api.operator) as r:
+        assert r.status == 405 and r.content_type == "application/json"
+        assert {m.strip() for m in r.headers["Allow"].split(",")} == allowed
+        body = await r.json()
+    assert body["error"] == "method_not_allowed" and body["field"] == "method"
+    assert body["message"].startswith(f"{method} is not allowed here; use ")
+    assert all(m in body["message"] for m in allowed)
+
+
 async def test_public_endpoints_are_rate_limited_per_client(start_api: Any) -> None:
     if 60 - time.time() % 60 < 3:  # keep the whole test inside one one-minute window
         await asyncio.sleep(60 - time.time() % 60 + 0.1)

@@ -15,7 +15,7 @@ from standardwebhooks import Webhook
 
 from aggregator.errors import UnsafeDestination
 from aggregator.runtime import Runtime, connect
-from tests.notify.conftest import FAST, add_alert, add_delivery, add_job, delivery
+from tests.notify.conftest import FAST, MailSink, add_alert, add_delivery, add_job, delivery
 from workers import jobs as worker_jobs
 from workers.notify import DeliveryPolicy, Notifier, delivery_job_id
 from workers.notify.signing import generate_secret
@@ -23,6 +23,7 @@ from workers.settings import build_worker
 
 Server = Callable[[web.Application], Awaitable[str]]
 SEEN = web.AppKey("seen", list[tuple[str, Any]])
+RAW = web.AppKey("raw", list[bytes])
 
 
 def receiver(secret: str, script: list[tuple[int, dict[str, str]]] | None = None,
@@ -229,3 +230,43 @@ async def test_connect_time_resolver_refuses_rebinding() -> None:
             resolver=GuardedResolver(allow_private=False))) as session:
         with pytest.raises(UnsafeDestination):
             await session.post("http://localhost:9/", data=json.dumps({}))
+
+
+async def test_digest_webhook_lists_jobs_in_the_order_of_the_digest_email(
+        clean_db: str, smtp_server: tuple[str, MailSink], with_smtp: Callable[..., Any], http_server: Server) -> None:
+    """The same digest by both channels: the bytes the webhook receiver gets list the jobs as the
+    email does (remote, hybrid, on-site, unknown; newest first in each), not in database order."""
+    from datetime import UTC, datetime
+
+    app = web.Application()
+    app[RAW] = []
+
+    async def hook(request: web.Request) -> web.Response:
+        app[RAW].append(await request.read())
+        return web.Response(text="ok")
+
+    app.router.add_post("/hook", hook)
+    hook_url = await http_server(app) + "/hook"
+    smtp_url, sink = smtp_server
+    saved = datetime(2025, 1, 1, tzinfo=UTC)
+    async with connect(with_smtp(smtp_url)) as rt:
+        async with rt.pool.acquire() as conn:
+            by_mail = await add_alert(conn, email_to="ada@example.org", frequency="weekly", created_at=saved)
+            by_hook = await add_alert(conn, webhook=hook_url, secret=generate_secret(), frequency="weekly",
+                                      created_at=saved)
+            for title, remote, day in [("Onsite Newest", "onsite", 6), ("Remote Old", "remote", 1),
+                                       ("Unknown Place", None, 7), ("Hybrid Mid", "hybrid", 3),
+                                       ("Remote New", "remote", 4)]:
+                job = await add_job(conn, title=title, remote=remote, posted_at=datetime(2025, 1, day, tzinfo=UTC))
+                await add_delivery(conn, by_mail, job, "ada@example.org")
+                await add_delivery(conn, by_hook, job, hook_url)
+        notifier = Notifier(rt, FAST)
+        anchors = await notifier.open_due_digests(datetime(2025, 1, 8, tzinfo=UTC))
+        assert [(await notifier.deliver(anchor)).state for anchor in anchors] == ["sent", "sent"]
+        await notifier.aclose()
+
+    expected = ["Remote New", "Remote Old", "Hybrid Mid", "Onsite Newest", "Unknown Place"]
+    [raw] = app[RAW]
+    assert [job["title"] for job in json.loads(raw)["data"]["jobs"]] == expected
+    text = sink.messages[0].get_body(("plain",)).get_content()
+    assert sorted(expected, key=text.index) == expected

@@ -8,13 +8,16 @@ from typing import Any
 
 import asyncpg
 
-__all__ = ["Alert", "Batch", "job_payload"]
+__all__ = ["Alert", "Batch", "digest_order", "job_payload"]
 
 #: Listing fields of the webhook contract (DESIGN.md, "Normalised listing"), in order.
 _LISTING_FIELDS = ("source", "external_id", "url", "apply_url", "title", "company", "location_raw", "locations",
                    "remote", "employment_type", "seniority", "salary_min", "salary_max", "salary_currency",
                    "salary_period", "skills", "description_text", "description_html", "posted_at",
                    "python_backend", "fingerprint")
+
+#: Digest order of the work arrangements; unknown comes last.
+_REMOTE_ORDER = {"remote": 0, "hybrid": 1, "onsite": 2}
 
 
 @dataclass(frozen=True, slots=True)
@@ -65,3 +68,12 @@ def job_payload(row: asyncpg.Record) -> dict[str, Any]:
             value = value.isoformat().replace("+00:00", "Z")
         job[name] = list(value) if isinstance(value, tuple) else value
     return job
+
+
+def digest_order(jobs: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """A digest's jobs as every channel lists them: remote first, then hybrid, on-site and unknown;
+    newest first within each (ties keep their order). One rule, so a webhook receiver gets the jobs
+    in the order the subscriber reads them in the email, not in database order."""
+    ordered = sorted(jobs, key=lambda j: j.get("posted_at") or "", reverse=True)
+    ordered.sort(key=lambda j: _REMOTE_ORDER.get(j.get("remote") or "", len(_REMOTE_ORDER)))
+    return ordered

@@ -18,13 +18,12 @@ from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescap
 from markupsafe import Markup
 
 from aggregator.display import salary_text
-from workers.notify.content import Batch
+from workers.notify.content import Batch, digest_order
 
 __all__ = ["Rendered", "header_text", "render", "safe_url"]
 
 _CONTROL = re.compile(r"[\x00-\x1f\x7f\u2028\u2029\u0085]+")
 _TAGS = {"p", "br", "ul", "ol", "li", "strong", "em", "b", "i", "h3", "h4", "a", "code", "pre"}
-_REMOTE_ORDER = {"remote": 0, "hybrid": 1, "onsite": 2}
 _REMOTE_LABEL = {"remote": "Remote", "hybrid": "Hybrid", "onsite": "On-site"}
 #: Words in a location that already say the label's arrangement.
 _ARRANGEMENT_WORDS = {"Remote": {"remote", "anywhere", "worldwide", "wfh"}, "Hybrid": {"hybrid"},
@@ -145,12 +144,10 @@ DIGEST_CARDS = 40
 
 
 def _groups(jobs: list[dict[str, Any]]) -> list[tuple[str, list[dict[str, Any]]]]:
-    """Digest order: remote first, then hybrid, on-site, unknown; newest first within each. Jobs past
-    the first DIGEST_CARDS are marked `compact`."""
-    ordered = sorted(jobs, key=lambda j: j.get("posted_at") or "", reverse=True)
-    ordered.sort(key=lambda j: _REMOTE_ORDER.get(j.get("remote") or "", 3))
+    """The jobs in `digest_order`, grouped by arrangement. Jobs past the first DIGEST_CARDS are
+    marked `compact`."""
     groups: dict[str, list[dict[str, Any]]] = {}
-    for index, job in enumerate(ordered):
+    for index, job in enumerate(digest_order(jobs)):
         view = _view(job, full=False)
         view["compact"] = index >= DIGEST_CARDS
         groups.setdefault(_REMOTE_LABEL.get(job.get("remote") or "", "Location not stated"), []).append(view)

@@ -28,7 +28,7 @@ from aggregator.errors import (
 )
 from aggregator.ssrf import GuardedResolver, UnresolvableDestination, check_destination
 from scrapers.ratelimit import HostLimit, HostLimiter
-from workers.notify.content import Batch
+from workers.notify.content import Batch, digest_order
 from workers.notify.signing import sign
 
 __all__ = ["WebhookChannel", "build_body", "parse_retry_after", "webhook_id"]
@@ -45,7 +45,7 @@ def build_body(batch: Batch) -> bytes:
     timestamp = batch.created_at.astimezone(UTC).isoformat().replace("+00:00", "Z")
     if batch.is_digest:
         event = {"type": "jobs.digest", "timestamp": timestamp, "data": {"alert_id": batch.alert.id,
-                                                                         "jobs": batch.jobs}}
+                                                                         "jobs": digest_order(batch.jobs)}}
     else:
         event = {"type": "job.matched", "timestamp": timestamp, "data": {"alert_id": batch.alert.id,
                                                                          "job": batch.jobs[0]}}

@@ -1,5 +1,5 @@
 """The subscriber's pages: the subscription form, the confirm and unsubscribe links' pages, and the
-page of all a subscriber's alerts that every email links (pause, resume, unsubscribe).
+pages of all a subscriber's alerts that every email links (pause, resume, unsubscribe).
 
 Plain server-rendered HTML that works without JavaScript. A GET never changes anything: mail
 scanners fetch every link in a message, so the confirm and unsubscribe pages only show a button,
@@ -8,9 +8,11 @@ and the POST (that button, or a mail client's RFC 8058 one-click POST) does the 
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
 from typing import Any
 
+import asyncpg
 import structlog
 from aiohttp import web
 from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
@@ -29,13 +31,13 @@ from aggregator.tokens import (
     read_unsubscribe_token,
 )
 
-__all__ = ["environment", "routes"]
+__all__ = ["MANAGE_PAGE", "environment", "routes"]
 
 routes = web.RouteTableDef()
 log = structlog.get_logger("hirewire.api")
 
-#: Alerts the alerts page lists at most (a subscriber with more manages them through the API).
-_MANAGE_LIMIT = 200
+#: Alerts per page of the alerts page; "Previous" and "Next" links reach the others.
+MANAGE_PAGE = 50
 
 _REMOTE = [("remote", "Remote"), ("hybrid", "Hybrid"), ("onsite", "On-site")]
 _SENIORITY = [("junior", "Junior"), ("mid", "Mid-level"), ("senior", "Senior"), ("lead", "Lead"),
@@ -179,22 +181,74 @@ def _subscriber(request: web.Request) -> int:
         raise _bad_link(exc) from None
 
 
-@routes.get("/manage/{token}")
-async def manage_page(request: web.Request) -> web.Response:
-    """Every alert of the subscriber the link was made for, each with its buttons; changes nothing."""
-    subscriber_id = _subscriber(request)
-    async with request.app[RUNTIME].pool.acquire() as conn:
-        rows = await store_subs.page(conn, subscriber_id=subscriber_id, after=0, limit=_MANAGE_LIMIT)
+@dataclass(frozen=True, slots=True)
+class _Cursor:
+    """Which page of the alerts page: the alerts after id `at`, or (`before`) the ones up to it.
+
+    It travels in the page's address and in its forms, so a button brings the subscriber back to the
+    page they were on rather than to the first one.
+    """
+
+    at: int = 0
+    before: bool = False
+
+    @property
+    def query(self) -> str:
+        """The page's query string ("" for the first page)."""
+        if not self.before and self.at == 0:
+            return ""
+        return f"?{'before' if self.before else 'after'}={self.at}"
+
+
+def _cursor(given: Mapping[str, Any]) -> _Cursor:
+    """The page asked for by `after` or `before` (an alert id) in a query string or form."""
+    named = [name for name in ("after", "before") if name in given]
+    if not named:
+        return _Cursor()
+    if len(named) > 1:
+        raise ApiError(400, "invalid_page", "give after or before, not both", field="before")
+    raw = given[named[0]]
+    at = whole_number(raw) if isinstance(raw, str) else None
+    if at is None:
+        raise ApiError(400, "invalid_page", f"{named[0]} must be an alert id", field=named[0])
+    return _Cursor(at, before=named[0] == "before")
+
+
+async def _alerts_page(conn: asyncpg.Connection, subscriber_id: int, cursor: _Cursor) -> dict[str, Any]:
+    """One page of the subscriber's alerts with the query strings of its neighbours (None: no such
+    page; "" is the first page).
+
+    Keyset by alert id, so a page holds steady while alerts are added or removed elsewhere.
+    """
+    if cursor.before:
+        rows = await store_subs.page_before(conn, subscriber_id=subscriber_id, before=cursor.at, limit=MANAGE_PAGE)
+    else:
+        rows = await store_subs.page(conn, subscriber_id=subscriber_id, after=cursor.at, limit=MANAGE_PAGE)
+    # An empty page (its alerts deleted meanwhile) still links to the alerts on either side.
+    below = rows[0]["id"] if rows else cursor.at + (0 if cursor.before else 1)
+    above = rows[-1]["id"] if rows else max(below - 1, 0)
+    earlier, later = await store_subs.neighbours(conn, subscriber_id=subscriber_id, below=below, above=above)
     alerts = [{"id": row["id"], "wants": alert_wants(row["filters"]), "status": row["status"],
                "status_text": _STATUS_TEXT.get(row["status"], row["status"]),
                "when": _when(row["frequency"], row["send_hour"], row["timezone"])} for row in rows]
-    return _render(request, "manage.html", token=request.match_info["token"], alerts=alerts)
+    return {"alerts": alerts, "previous": _Cursor(below, before=True).query if earlier else None,
+            "next": _Cursor(above).query if later else None}
+
+
+@routes.get("/manage/{token}")
+async def manage_page(request: web.Request) -> web.Response:
+    """A page of the subscriber's alerts, each with its buttons; changes nothing."""
+    subscriber_id = _subscriber(request)
+    cursor = _cursor(request.query)
+    async with request.app[RUNTIME].pool.acquire() as conn:
+        page = await _alerts_page(conn, subscriber_id, cursor)
+    return _render(request, "manage.html", token=request.match_info["token"], cursor=cursor, **page)
 
 
 @routes.post("/manage/{token}")
 async def manage_action(request: web.Request) -> web.Response:
     """A button of the alerts page: pause, resume or unsubscribe one of the subscriber's own alerts,
-    then back to the page (303, so a reload does not post again)."""
+    then back to the page it was pressed on (303, so a reload does not post again)."""
     subscriber_id = _subscriber(request)
     form = await request.post()
     action, raw_id = form.get("action"), form.get("alert")
@@ -203,6 +257,7 @@ async def manage_action(request: web.Request) -> web.Response:
     alert_id = whole_number(raw_id) if isinstance(raw_id, str) else None
     if alert_id is None:
         raise ApiError(400, "invalid_form", "alert must be an alert id", field="alert")
+    cursor = _cursor(form)
     status = _MANAGE[action]
     async with request.app[RUNTIME].pool.acquire() as conn:
         if await store_subs.get_owned(conn, alert_id, subscriber_id) is None:
@@ -213,4 +268,4 @@ async def manage_action(request: web.Request) -> web.Response:
             await store_alerts.set_status(conn, alert_id, status)
     log.info("alert changed from its page", alert=alert_id, action=action)
     # Relative to the page's own address, so it holds behind a proxy that serves hirewire under a path.
-    raise web.HTTPSeeOther(location=request.match_info["token"])
+    raise web.HTTPSeeOther(location=request.match_info["token"] + cursor.query)

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import asyncpg
 
-__all__ = ["confirm", "get_owned", "page", "subscriber_email", "unsubscribe"]
+__all__ = ["confirm", "get_owned", "neighbours", "page", "page_before", "subscriber_email", "unsubscribe"]
 
 _COLUMNS = """id, subscriber_id, email, webhook_url, query, filters, status, frequency, send_hour, timezone,
     created_at, last_digest_at"""
@@ -60,6 +60,26 @@ async def page(conn: asyncpg.Connection, *, subscriber_id: int | None, after: in
     return list(await conn.fetch(
         f"SELECT {_COLUMNS} FROM alerts WHERE id > $1 AND ($2::bigint IS NULL OR subscriber_id = $2) "
         "ORDER BY id LIMIT $3", after, subscriber_id, limit))
+
+
+async def page_before(conn: asyncpg.Connection, *, subscriber_id: int, before: int,
+                      limit: int) -> list[asyncpg.Record]:
+    """The subscriber's last `limit` alerts before id `before`, in id order: the page a "Previous"
+    link leads to, which keyset paging cannot reach by `after` without knowing where it starts."""
+    rows = await conn.fetch(
+        f"SELECT {_COLUMNS} FROM alerts WHERE id < $1 AND subscriber_id = $2 ORDER BY id DESC LIMIT $3",
+        before, subscriber_id, limit)
+    return list(reversed(rows))
+
+
+async def neighbours(conn: asyncpg.Connection, *, subscriber_id: int, below: int, above: int) -> tuple[bool, bool]:
+    """Whether the subscriber has alerts with ids below `below` and above `above`: whether a page
+    spanning those ids needs a "Previous" and a "Next" link."""
+    row = await conn.fetchrow(
+        "SELECT EXISTS (SELECT 1 FROM alerts WHERE subscriber_id = $1 AND id < $2) AS earlier, "
+        "EXISTS (SELECT 1 FROM alerts WHERE subscriber_id = $1 AND id > $3) AS later", subscriber_id, below, above)
+    assert row is not None
+    return bool(row["earlier"]), bool(row["later"])
 
 
 async def subscriber_email(conn: asyncpg.Connection, subscriber_id: int) -> str | None:

@@ -24,6 +24,7 @@ from aggregator.store import alerts as store_alerts
 from aggregator.store import subscriptions as store_subs
 from aggregator.tokens import management_token, read_confirmation_token, read_unsubscribe_token
 from workers.notify.confirmation import send_confirmation
+from workers.notify.smtp import NeedsSmtpUtf8
 
 __all__ = ["Confirmed", "confirm", "routes", "subscribe", "unsubscribe"]
 
@@ -53,11 +54,21 @@ async def subscribe(request: web.Request, data: object) -> str:
     except DeliveryError as exc:
         async with rt.pool.acquire() as conn:
             await store_alerts.delete(conn, alert_id)
-        log.error("confirmation mail failed", alert=alert_id, error=str(exc))
-        raise ApiError(503, "mail_unavailable", "the confirmation email could not be sent; please try again "
-                       "later", headers={"Retry-After": "300"}) from None
+        raise _unsent(alert_id, exc) from None
     log.info("confirmation mail sent", alert=alert_id)
     return spec.email
+
+
+def _unsent(alert_id: int, exc: DeliveryError) -> Exception:
+    """The refusal of a subscription whose confirmation mail did not go out: the address (422) when our
+    mail server can never reach it, so "try again later" would never come true; else a 503."""
+    if isinstance(exc, NeedsSmtpUtf8):
+        log.warning("confirmation mail impossible: the SMTP server lacks SMTPUTF8", alert=alert_id)
+        return InputError("channel.email", "our mail server cannot deliver to an address with characters "
+                          "beyond ASCII (it does not support SMTPUTF8): please use another address")
+    log.error("confirmation mail failed", alert=alert_id, error=str(exc))
+    return ApiError(503, "mail_unavailable", "the confirmation email could not be sent; please try again later",
+                    headers={"Retry-After": "300"})
 
 
 @dataclass(frozen=True, slots=True)

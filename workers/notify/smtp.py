@@ -16,13 +16,21 @@ import asyncio
 import ssl
 from dataclasses import dataclass
 from email.message import EmailMessage
+from email.policy import EmailPolicy
 from urllib.parse import parse_qs, unquote, urlsplit
 
 import aiosmtplib
 
 from aggregator.errors import PermanentDeliveryError, TransientDeliveryError
 
-__all__ = ["SmtpConfig", "SmtpSender", "parse_smtp_url"]
+__all__ = ["NeedsSmtpUtf8", "SmtpConfig", "SmtpSender", "parse_smtp_url"]
+
+
+class NeedsSmtpUtf8(PermanentDeliveryError):
+    """An address beyond ASCII (`jürgen@example.org`) for a server that does not offer SMTPUTF8.
+
+    Permanent: that server can never carry it, and retrying would only delay the verdict by a day.
+    """
 
 
 @dataclass(frozen=True, slots=True)
@@ -94,11 +102,14 @@ class SmtpSender:
         """Send one message; returns the server's reply code or raises a DeliveryError.
 
         Flattened here with the message's own policy: aiosmtplib's `send_message` would re-fold
-        headers at 78 characters.
+        headers at 78 characters. An address beyond ASCII goes out with SMTPUTF8 (RFC 6531) and its
+        headers in UTF-8 (RFC 6532): without it the address cannot even be written in the envelope.
         """
-        raw = message.as_bytes(policy=message.policy)
         sender = message["From"].addresses[0].addr_spec
         recipients = [address.addr_spec for address in message["To"].addresses]
+        international = [addr for addr in (sender, *recipients) if not addr.isascii()]
+        raw = _flatten(message, utf8=bool(international))
+        options = ["SMTPUTF8"] if international else []
         async with self._slots:
             client = self._idle.pop() if self._idle else None
             try:
@@ -106,8 +117,10 @@ class SmtpSender:
                     try:
                         if client is None or not client.is_connected:
                             client = await self._connect()
-                        await client.sendmail(sender, recipients, raw)
+                        await client.sendmail(sender, recipients, raw, mail_options=options)
                         return 250
+                    except aiosmtplib.SMTPNotSupported:  # refused before MAIL: the connection stays clean
+                        raise self._no_smtputf8(international) from None
                     except aiosmtplib.SMTPServerDisconnected as exc:
                         client = None
                         if attempt == 2:
@@ -121,6 +134,10 @@ class SmtpSender:
                         await _quit(client)
                         client = None
                         raise _classify(exc) from None
+                    except ValueError as exc:  # an address aiosmtplib cannot write; maybe mid-transaction
+                        await _quit(client)  # so the next message does not meet "503 nested MAIL command"
+                        client = None
+                        raise PermanentDeliveryError(f"SMTP: cannot send to {', '.join(recipients)}: {exc}") from None
             finally:
                 if client is not None:
                     if self._closed:
@@ -129,12 +146,25 @@ class SmtpSender:
                         self._idle.append(client)
         raise AssertionError("unreachable")
 
+    def _no_smtputf8(self, addresses: list[str]) -> NeedsSmtpUtf8:
+        return NeedsSmtpUtf8(f"{', '.join(addresses)} needs SMTPUTF8 (international email, RFC 6531), which "
+                             f"the SMTP server {self.config.host}:{self.config.port} does not offer")
+
     async def aclose(self) -> None:
         """Close the idle connections; one still sending is closed when its send ends."""
         self._closed = True
         idle, self._idle = self._idle, []
         for client in idle:
             await _quit(client)
+
+
+def _flatten(message: EmailMessage, *, utf8: bool) -> bytes:
+    """The message as bytes under its own policy; with `utf8`, headers stay UTF-8 instead of becoming
+    RFC 2047 encoded words, which an address may not contain (`=?utf-8?q?j=C3=BCrgen?=@…` is no address)."""
+    policy = message.policy
+    if utf8 and isinstance(policy, EmailPolicy):
+        policy = policy.clone(utf8=True)
+    return message.as_bytes(policy=policy)
 
 
 async def _quit(client: aiosmtplib.SMTP | None) -> None:

@@ -183,7 +183,7 @@ def _subscriber(request: web.Request) -> int:
 
 @dataclass(frozen=True, slots=True)
 class _Cursor:
-    """Which page of the alerts page: the alerts after id `at`, or (`before`) the ones up to it.
+    """Which page of the alerts page: the alerts after id `at`, or (`before`) the ones just before it.
 
     It travels in the page's address and in its forms, so a button brings the subscriber back to the
     page they were on rather than to the first one.

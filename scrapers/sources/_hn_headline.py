@@ -191,6 +191,8 @@ def _place_in(text: str) -> str | None:
 
 
 def _arrangement(text: str) -> str | None:
+    """Not the normaliser's location-text rule: "Remote or Hybrid" is remote here (the most remote option,
+    as in `_merge_arrangement`), hybrid there; and "Worldwide" is a place here, not a mode."""
     if _NO_REMOTE.search(text):
         return "onsite"
     if _REMOTE.search(text):

@@ -23,10 +23,9 @@ from __future__ import annotations
 import re
 from typing import Any, ClassVar
 
-from aggregator.errors import ParseError
 from aggregator.model import RawListing
 from scrapers.sources._feed import FeedItem, parse_feed
-from scrapers.sources._json import Signature, check_signature, job_object, load_json, reread, text_field
+from scrapers.sources._json import Signature, job_object, jobs_page, reread, text_field
 from scrapers.sources._values import http_url, positive, strings
 from scrapers.sources.base import Defaults, Page, ParseContext
 
@@ -55,17 +54,7 @@ class Jobicy:
     def parse(self, payload: bytes, ctx: ParseContext) -> Page:
         if payload.removeprefix(b"\xef\xbb\xbf").lstrip()[:1] == b"<":
             return self._parse_rss(payload, ctx)
-        document = load_json(payload, self.name)
-        if not isinstance(document, dict) or not isinstance(document.get("jobs"), list):
-            raise ParseError("jobicy: expected an object with a 'jobs' list")
-        check_signature(document["jobs"], self.name, SIGNATURE)
-        page = Page()
-        for index, item in enumerate(document["jobs"]):
-            try:
-                page.listings.append(self._listing(item))
-            except (KeyError, TypeError, ValueError) as exc:
-                page.warnings.append(f"jobicy: item {index} skipped: {exc}")
-        return page
+        return jobs_page(payload, self.name, self._listing, signature=SIGNATURE)
 
     def parse_item(self, raw: Any, ctx: ParseContext) -> RawListing | None:
         """Re-read one stored item: an API job object, or a feed item when the source read RSS."""

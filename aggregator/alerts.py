@@ -12,6 +12,7 @@ from __future__ import annotations
 import base64
 import re
 import secrets
+import unicodedata
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
@@ -34,6 +35,9 @@ MAX_QUERY_CHARS = 500
 MAX_QUERY_WORDS = 32
 _MAX_LIST = 50
 _MAX_ITEM_CHARS = 100
+#: Unicode categories refused in an address's local part: format characters (bidirectional overrides,
+#: zero-width joiners), private-use, unassigned and separators; and U+FFFD, what undecodable bytes became.
+_HIDDEN = frozenset({"Cf", "Co", "Cn", "Zs", "Zl", "Zp"})
 _EMAIL = re.compile(r"^[^@\s]{1,64}@[A-Za-z0-9](?:[A-Za-z0-9-]{0,62}[A-Za-z0-9])?(?:\.[A-Za-z0-9-]{1,63})+$")
 _FIELDS = {"query", "remote", "countries", "min_salary", "seniority", "employment_types", "skills", "sources",
            "exclude_companies", "max_age_days", "frequency", "send_hour", "timezone", "channel"}
@@ -279,10 +283,15 @@ def _channel(data: Mapping[str, Any], allow_private: bool) -> tuple[str | None, 
         raise InputError("channel", "must be {\"email\": ADDRESS} or {\"webhook\": URL}")
     if "email" in channel:
         email = channel["email"]
-        if not isinstance(email, str) or len(email) > 254 or not _EMAIL.match(email) or not _storable(email):
+        if not isinstance(email, str) or not _storable(email):
             raise InputError("channel.email", "not a valid email address")
-        if not email.isascii():  # the domain already must be; a UTF-8 local part needs SMTPUTF8, which we do not send
-            raise InputError("channel.email", "use an address of ASCII characters only")
+        email = unicodedata.normalize("NFC", email)  # RFC 6532: one spelling of "é", composed
+        local = email.rsplit("@", 1)[0]
+        # RFC 5321 counts octets; the domain must be ASCII (IDNA form), a local part may be UTF-8 (RFC 6531,
+        # sent with SMTPUTF8), but not characters a reader cannot see or that reorder the text.
+        if (len(email.encode()) > 254 or len(local.encode()) > 64 or not _EMAIL.match(email)
+                or any(c == "\ufffd" or unicodedata.category(c) in _HIDDEN for c in local)):
+            raise InputError("channel.email", "not a valid email address")
         return email, None
     url = channel["webhook"]
     if not isinstance(url, str) or len(url) > 2000 or not _storable(url):

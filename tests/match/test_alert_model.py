@@ -16,6 +16,12 @@ REFUSED: list[tuple[dict[str, Any], str, str]] = [
     ({"channel": {"email": "not an address"}}, "channel.email", "not a valid"),
     ({"channel": {"email": "ada@example.org\r\nBcc: x@y.z"}}, "channel.email", "not a valid"),
     ({"channel": {"email": "a@b.org", "webhook": "https://x.org"}}, "channel", "must be"),
+    # Beyond ASCII, a local part may not hide or reorder characters; the domain must be in its ASCII form.
+    ({"channel": {"email": "\u202eevil@example.org"}}, "channel.email", "not a valid"),
+    ({"channel": {"email": "a\u200db@example.org"}}, "channel.email", "not a valid"),
+    ({"channel": {"email": "a\ufffd@example.org"}}, "channel.email", "not a valid"),
+    ({"channel": {"email": "j\u00fcrgen@b\u00fccher.example"}}, "channel.email", "not a valid"),
+    ({"channel": {"email": "\u00fc" * 33 + "@example.org"}}, "channel.email", "not a valid"),  # 66 octets
     ({"channel": {"webhook": "http://example.org/hook"}}, "channel.webhook", "https"),
     ({"channel": {"webhook": "ftp://example.org/hook"}}, "channel.webhook", "https"),
     ({**EMAIL, "query": "x" * 501}, "query", "at most 500"),
@@ -69,6 +75,13 @@ def test_design_example_is_accepted_and_canonicalised() -> None:
     assert spec.exclude_companies == ["acme"]
     assert spec.destination == "ada@example.org"
     assert parse_alert({**spec.to_json()}).to_json() == spec.to_json()
+
+
+def test_an_address_beyond_ascii_is_kept_composed() -> None:
+    """RFC 6531/6532 addresses are taken (mail goes out with SMTPUTF8): "e" + combining acute is
+    stored as the one composed "é", so the same subscriber is one destination however they typed it."""
+    assert parse_alert({"channel": {"email": "J\u00fcrgen@example.org"}}).destination == "j\u00fcrgen@example.org"
+    assert parse_alert({"channel": {"email": "Rene\u0301@example.org"}}).email == "Ren\u00e9@example.org"
 
 
 def test_defaults_and_any() -> None:

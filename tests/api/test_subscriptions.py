@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import time
 from typing import Any
 
@@ -121,3 +122,17 @@ async def test_form_subscription_end_to_end(api: Api) -> None:
         assert r.status == 422
         page = await r.text()
     assert 'id="countries-error"' in page and 'aria-invalid="true"' in page and "Atlantis" in page
+
+
+async def test_form_takes_an_address_beyond_ascii(api: Api) -> None:
+    """HTML's type=email refuses a non-ASCII local part in the browser before anything is sent, so the
+    field is text with the email keyboard; the server checks the address (see test_alert_model)."""
+    async with api.http.get(f"{api.url}/") as r:
+        page = await r.text()
+    field = re.search(r'<input[^>]*\bname="email"[^>]*>', page)
+    assert field is not None and 'type="text"' in field[0] and 'inputmode="email"' in field[0], field
+    form = {"email": "jürgen@example.org", "query": "django", "frequency": "instant"}
+    async with api.http.post(f"{api.url}/subscribe", data=form) as r:
+        assert r.status == 200, await r.text()
+    assert await api.fetchval("SELECT email FROM alerts") == "jürgen@example.org"
+

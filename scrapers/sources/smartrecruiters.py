@@ -24,6 +24,11 @@ false or absent (older postings have no `hybrid` flag, and their `remote: false`
 remote"); the normaliser still turns it into hybrid when the location text says so. Flags that are
 missing or not booleans leave the mode unknown, to be read from the text and the title; an employer's
 custom field naming the workplace ("Workplace type: On-site") comes next, as for the employment type.
+
+SmartRecruiters makes every posting name a city, remote ones too: HireVue's "Data Science Intern | Fully
+Remote US" is filed under Sandy, UT, its office. A fully remote posting (the `remote` flag without
+`hybrid`) is therefore placed in its country only, so it does not claim an office city or region that
+nobody works in; hybrid and on-site postings keep the city they are tied to.
 """
 
 from __future__ import annotations
@@ -134,7 +139,7 @@ class SmartRecruiters:
         item, external_id, title = job_object(item, "id", "name")
         company = obj(item.get("company"))
         identifier = text_field(company, "identifier") or ctx.board
-        location = obj(item.get("location"))
+        location = without_office(obj(item.get("location")))
         fields = custom_fields(item.get("customField"))
         return RawListing(
             source=self.name,
@@ -208,6 +213,22 @@ def location_text(location: dict[str, Any]) -> str | None:
     else:
         parts = [text_field(location, "city"), text_field(location, "region"), _country(location)]
     return ", ".join(p.strip() for p in parts if p and p.strip()) or None
+
+
+def without_office(location: dict[str, Any]) -> dict[str, Any]:
+    """A fully remote posting's location cut to its country (the module docstring says why).
+
+    The country's name is the last part of `fullLocation` ("Sandy, UT, United States" -> "United
+    States") when a country is stated and the text has several parts, else the `country` code alone (without
+    a country, the last part may be the region). Any other location is as stated.
+    """
+    if remote_mode(location) != "remote" or not (text_field(location, "city") or text_field(location, "region")):
+        return location
+    kept: dict[str, Any] = {key: location[key] for key in ("country", "remote", "hybrid") if key in location}
+    parts = (text_field(location, "fullLocation") or "").split(",")
+    if text_field(location, "country") and len(parts) > 1 and parts[-1].strip():
+        kept["fullLocation"] = parts[-1].strip()
+    return kept
 
 
 def remote_mode(location: dict[str, Any]) -> str | None:

@@ -62,8 +62,9 @@ def test_real_list_page(real: Callable[[str], bytes]) -> None:
     assert intern.company == "HireVue Inc"
     assert intern.url == f"https://jobs.smartrecruiters.com/HireVue/{INTERN}"
     assert intern.apply_url is None  # only the detail document has one
-    assert intern.location_raw == "Sandy, UT, United States"
-    assert intern.places == [{"country": "US", "region": "UT", "city": "Sandy"}]
+    # Fully remote: "Sandy, UT" is the office SmartRecruiters makes every posting name, not a workplace.
+    assert intern.location_raw == "United States"
+    assert intern.places == [{"country": "US", "region": None, "city": None}]
     assert intern.remote == "remote"
     assert intern.employment_type == "Part-time"
     assert intern.seniority == "Internship"
@@ -71,14 +72,53 @@ def test_real_list_page(real: Callable[[str], bytes]) -> None:
     assert intern.posted_at == "2026-07-20T20:54:18.136Z"
     assert intern.description_html is None  # the list endpoint has no text
     deal = raw_by_id(page.listings, DEAL_DESK)
-    assert deal.location_raw == "Warsaw, Poland"  # fullLocation "Warsaw, , Poland"
-    assert deal.places == [{"country": "PL", "region": None, "city": "Warsaw"}]
+    assert deal.location_raw == "Poland"  # fullLocation "Warsaw, , Poland", fully remote
+    assert deal.places == [{"country": "PL", "region": None, "city": None}]
     assert (deal.employment_type, deal.seniority) == ("Full-time", "Associate")
     assert deal.tags == ["Sales"]
     implementation = raw_by_id(page.listings, IMPLEMENTATION)
-    assert implementation.places == [{"country": "PL", "region": "Masovian Voivodeship", "city": "Warsaw"}]
+    assert implementation.places == [{"country": "PL", "region": None, "city": None}]
     assert implementation.tags == ["Professional Services", "Consulting"]
     assert implementation.posted_at == "2026-06-23T15:31:20.992Z"
+
+
+def test_real_fully_remote_postings_name_no_office_city(real: Callable[[str], bytes]) -> None:
+    """All three HireVue postings are "Fully Remote …" (`remote: true, hybrid: false`) yet name an office
+    city; a fully remote role is placed in its country only."""
+    listings = parse_normalised("smartrecruiters", real("smartrecruiters-1.json"), board="hirevue")
+    where = {job.external_id: (job.remote, job.location_raw, [(loc.country, loc.region, loc.city)
+                                                              for loc in job.locations]) for job in listings}
+    assert where == {
+        INTERN: ("remote", "United States", [("US", None, None)]),  # was Sandy, UT
+        DEAL_DESK: ("remote", "Poland", [("PL", None, None)]),  # was Warsaw
+        IMPLEMENTATION: ("remote", "Poland", [("PL", None, None)]),  # was Warsaw, Masovian Voivodeship
+    }
+
+
+@pytest.mark.parametrize(
+    ("location", "expected_raw", "expected_places"),
+    [
+        # Hybrid and on-site postings keep the office they are tied to.
+        ({"city": "Austin", "region": "TX", "country": "us", "remote": True, "hybrid": True,
+          "fullLocation": "Austin, TX, United States"}, "Austin, TX, United States",
+         [{"country": "US", "region": "TX", "city": "Austin"}]),
+        ({"city": "Austin", "region": "TX", "country": "us", "remote": False,
+          "fullLocation": "Austin, TX, United States"}, "Austin, TX, United States",
+         [{"country": "US", "region": "TX", "city": "Austin"}]),
+        # Fully remote without fullLocation: the country code is all that is left.
+        ({"city": "Austin", "region": "TX", "country": "us", "remote": True}, "US",
+         [{"country": "US", "region": None, "city": None}]),
+        # Without a country, the last part of "Austin, TX" is a region, not a country: nothing is claimed.
+        ({"city": "Austin", "region": "TX", "remote": True, "fullLocation": "Austin, TX"}, None, []),
+        # Unknown flags: the location stays as stated.
+        ({"city": "Austin", "country": "us", "remote": "yes", "fullLocation": "Austin, United States"},
+         "Austin, United States", [{"country": "US", "region": None, "city": "Austin"}]),
+    ],
+)
+def test_office_city_only_dropped_when_fully_remote(location: dict[str, Any], expected_raw: str | None,
+                                                    expected_places: list[dict[str, str | None]]) -> None:
+    [job] = parse("smartrecruiters", _list_page(_posting("12", location=location), total=1)).listings
+    assert (job.location_raw, job.places) == (expected_raw, expected_places)
 
 
 def test_real_list_page_follows_next_page_then_details(real: Callable[[str], bytes]) -> None:
@@ -102,16 +142,16 @@ def test_real_list_page_normalised(real: Callable[[str], bytes]) -> None:
     listings = parse_normalised("smartrecruiters", real("smartrecruiters-1.json"), board="hirevue")
     intern = listing_by_id(listings, INTERN)
     assert intern.remote == "remote"
-    assert [(loc.country, loc.region, loc.city) for loc in intern.locations] == [("US", "UT", "Sandy")]
+    assert [(loc.country, loc.region, loc.city) for loc in intern.locations] == [("US", None, None)]
     assert intern.employment_type == "internship"  # "Part-time", but the title names an internship
     assert intern.seniority == "intern"
     assert intern.posted_at == datetime(2026, 7, 20, 20, 54, 18, 136000, tzinfo=UTC)
     assert intern.python_backend is False
     deal = listing_by_id(listings, DEAL_DESK)
     assert deal.remote == "remote"
-    assert deal.location_raw == "Warsaw, Poland"
-    # The title's "Poland and UK" is not read for places: only the structured Warsaw is.
-    assert [(loc.country, loc.city) for loc in deal.locations] == [("PL", "Warsaw")]
+    assert deal.location_raw == "Poland"
+    # The title's "Poland and UK" is not read for places: only the structured country is.
+    assert [(loc.country, loc.city) for loc in deal.locations] == [("PL", None)]
     assert deal.employment_type == "full_time"
     assert deal.seniority == "mid"  # "Associate": between Entry level and Mid-Senior level
     implementation = listing_by_id(listings, IMPLEMENTATION)
@@ -140,7 +180,7 @@ def test_sample_list_page(sample: Callable[[str], bytes]) -> None:
     assert analyst.remote == "onsite"  # no location flags: read from the "Workplace type" custom field
     assert analyst.employment_type == "Internship"
     payments = raw_by_id(page.listings, PAYMENTS)
-    assert payments.location_raw == "Kraków, Poland"
+    assert payments.location_raw == "Poland"  # fully remote: Kraków is the office
     assert payments.remote == "remote"
     assert payments.url == f"https://jobs.smartrecruiters.com/Initech/{PAYMENTS}"
 
@@ -169,8 +209,8 @@ def test_sample_detail_document(sample: Callable[[str], bytes]) -> None:
     assert payments.url == f"https://jobs.smartrecruiters.com/Initech/{PAYMENTS}-backend-engineer-payments"
     assert payments.apply_url == f"https://jobs.smartrecruiters.com/Initech/{PAYMENTS}-backend-engineer-payments?oga=true"
     assert payments.company == "Initech"
-    assert payments.location_raw == "Kraków, Poland"
-    assert payments.places == [{"country": "PL", "region": None, "city": "Kraków"}]
+    assert payments.location_raw == "Poland"
+    assert payments.places == [{"country": "PL", "region": None, "city": None}]
     assert payments.remote == "remote"
     assert payments.employment_type == "Full-time"
     assert payments.tags == ["Engineering", "Information Technology"]

@@ -5,6 +5,11 @@ with a followed link and name Remote OK as the source, or API access is suspende
 `url` is always RemoteOK's own listing page, never the employer's. No rate is stated; the body is
 ~0.5 MB whatever the filter, so it is read a few times a day.
 
+Salaries: `salary_min`/`salary_max` are what Remote OK's site shows as "$…" a year, and its API states
+them as annual US dollars, so a non-zero figure is USD a year (0 means "not stated"). An employer who
+typed another currency's figures there (Graphcore's PLN 350,700-474,400) says so in the ad, and the
+normaliser takes the currency the ad writes the same figures in.
+
 Payload quirks handled here: the leading legal-notice element; salary 0 meaning "not stated"; text
 whose UTF-8 was decoded as Latin-1 upstream ("Weâ\\x80\\x99re", see `repair_mojibake`); literal
 backslash-n sequences inside the HTML; "" for an unknown location or company.
@@ -39,6 +44,8 @@ _MOJIBAKE = re.compile(
 #: What makes a JSON array RemoteOK's jobs: `position`, RemoteOK's name for the title (Lever, the other
 #: array API, calls it `text`). The legal notice is not a job and does not count either way.
 SIGNATURE: Signature = (("position",),)
+#: The currency and period of every salary the API states.
+_API_CURRENCY, _API_PERIOD = "USD", "year"
 #: Tags RemoteOK derives from ordinary words of an ad ("go", "Series C"), not from its stack.
 _KEYWORD_TAGS = frozenset({"go", "c", "r"})
 
@@ -115,6 +122,7 @@ class RemoteOK:
         if url is None and (slug := text_field(item, "slug")):
             url = f"https://remoteok.com/remote-jobs/{slug}"
         low, high = positive(item.get("salary_min")), positive(item.get("salary_max"))
+        stated = low is not None or high is not None
         description = _clean(text_field(item, "description"))
         # "Sonipat, " and "How, ": a city with an empty region after it.
         location = _clean((text_field(item, "location") or "").strip(" ,"))
@@ -127,10 +135,11 @@ class RemoteOK:
             company=_clean(text_field(item, "company")),
             location_raw=location,
             remote=True,  # a remote-only board
-            # Amounts are entered by the employer in any currency (PLN, USD, …) and for any period;
-            # the API states neither, so both stay unknown.
             salary_min=low,
             salary_max=high,
+            # Annual US dollars, as the API states them (the module docstring says more).
+            salary_currency=_API_CURRENCY if stated else None,
+            salary_period=_API_PERIOD if stated else None,
             tags=_tags(item.get("tags")),
             description_html=description.replace("\\r\\n", "\n").replace("\\n", "\n") if description else None,
             posted_at=text_field(item, "date") or positive(item.get("epoch")),

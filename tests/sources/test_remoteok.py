@@ -66,13 +66,44 @@ def test_real_listing_fields(real: Callable[[str], bytes]) -> None:
     assert job.remote is True
 
 
-def test_real_salary_currency_is_not_guessed(real: Callable[[str], bytes]) -> None:
+def test_real_salary_is_annual_usd_as_the_api_states(real: Callable[[str], bytes]) -> None:
     listings = parse("remoteok", real("remoteok-1.json")).listings
+    amstar = raw_by_id(listings, "1130690")
+    assert (amstar.salary_min, amstar.salary_max, amstar.salary_currency, amstar.salary_period) == (
+        30000, 50000, "USD", "year")
     graphcore = raw_by_id(listings, "1130779")
-    # The description says PLN: the API's numbers carry no currency, so none is invented.
+    # As the API states it; the ad's "PLN 350,700 - 474,400" corrects it in normalisation.
     assert (graphcore.salary_min, graphcore.salary_max) == (350700, 474400)
-    assert graphcore.salary_currency is None and graphcore.salary_period is None
+    assert (graphcore.salary_currency, graphcore.salary_period) == ("USD", "year")
     assert graphcore.location_raw == "Gdańsk"
+    ghx = raw_by_id(listings, "1130694")  # salary_min and salary_max 0: nothing stated, no currency either
+    assert (ghx.salary_min, ghx.salary_max, ghx.salary_currency, ghx.salary_period) == (None, None, None, None)
+
+
+def test_real_salaries_normalised_with_currency(real: Callable[[str], bytes]) -> None:
+    """remoteok-1's salaries had no currency ("30000-50000, currency None"); Remote OK's are annual USD."""
+    listings = parse_normalised("remoteok", real("remoteok-1.json"))
+
+    def pay(external_id: str) -> tuple[float | None, float | None, str | None, str | None]:
+        job = by_id(listings, external_id)
+        return job.salary_min, job.salary_max, job.salary_currency, job.salary_period
+
+    assert pay("1130690") == (30000, 50000, "USD", "year")  # Amstar Curacao, was currency None
+    assert pay("1130780") == (180000, 210000, "USD", "year")  # VP Corporate Marketing, was currency None
+    assert pay("1130773") == (110000, 160000, "USD", "year")  # Head of European and UK Policy (Dublin)
+    # The ad writes the very same figures in zloty: its own currency wins over the API's.
+    assert pay("1130779") == (350700, 474400, "PLN", "year")
+    # 25-27 "a year" is no salary; the ad's "Compensation: $25 - $27 (per hour)" is.
+    assert pay("1130733") == (25, 27, "USD", "hour")
+    # 30-30 "a year" is no salary either, and the ad states none.
+    assert pay("1130776") == (None, None, None, None)
+    assert pay("1130694") == (None, None, None, None)  # 0 and 0
+
+
+def test_real_trimmed_body_states_no_salary(real: Callable[[str], bytes]) -> None:
+    listings = parse_normalised("remoteok", real("remoteok-2.json"))
+    assert [(job.salary_min, job.salary_max, job.salary_currency, job.salary_period) for job in listings] == [
+        (None, None, None, None)] * 4  # every salary_min/salary_max is 0
 
 
 def test_real_mojibake_and_literal_newlines_are_repaired(real: Callable[[str], bytes]) -> None:
@@ -93,7 +124,7 @@ def test_real_normalised(real: Callable[[str], bytes]) -> None:
     assert listing.company == "Amstar Curacao"
     assert listing.remote == "remote"
     assert listing.salary_min == 30000 and listing.salary_max == 50000
-    assert listing.salary_currency is None
+    assert (listing.salary_currency, listing.salary_period) == ("USD", "year")
     assert listing.posted_at == datetime(2026, 3, 9, 10, 34, 28, tzinfo=UTC)
     assert listing.url is not None and listing.url.startswith("https://remoteok.com/remote-jobs/")
 
@@ -177,6 +208,22 @@ def test_broken_items_are_skipped_with_warnings() -> None:
         "remoteok: item 2 skipped: no id or position",
         "remoteok: item 4 skipped: no id or position",
     ]
+
+
+@pytest.mark.parametrize(
+    ("low", "high", "expected"),
+    [
+        (120000, 150000, (120000, 150000, "USD", "year")),
+        (90000, 0, (90000, None, "USD", "year")),  # a floor only
+        (0, 0, (None, None, None, None)),
+        (None, "", (None, None, None, None)),
+    ],
+)
+def test_salary_currency_and_period_only_with_a_salary(low: object, high: object,
+                                                       expected: tuple[object, ...]) -> None:
+    item = {"id": "8", "position": "Python Engineer", "salary_min": low, "salary_max": high}
+    [job] = parse("remoteok", json.dumps([LEGAL, item]).encode()).listings
+    assert (job.salary_min, job.salary_max, job.salary_currency, job.salary_period) == expected
 
 
 def test_legal_notice_only() -> None:

@@ -3,10 +3,19 @@
 A Django feed with only title, link, description and guid: titles are "Role, Company", the first
 line of the description is the location ("City, Region, Country"), and there is no date, so
 `posted_at` stays unknown.
+
+There is no salary field either. Ads that state pay tend to give it a "Label: value" paragraph of its
+own ("Wage: $45 per hour"), which becomes the salary text; other figures in the ad (bonuses, budgets,
+funding) are never read as pay. The board is worldwide and an employer writes its local dollars as a
+bare "$": Pepper Wireless's Richmond, BC wage of "$45 per hour" is Canadian dollars. So the country
+the location line ends with names the currency a bare "$" stands for, where that country's own
+currency is a dollar written "$" (Canada, Australia, New Zealand); elsewhere "$" stays US dollars,
+and a currency the ad writes ("45 USD", "US$45") always wins.
 """
 
 from __future__ import annotations
 
+import html
 import re
 from typing import Any, ClassVar
 
@@ -20,6 +29,16 @@ _LEGAL_FORMS = frozenset({
     "inc", "llc", "l.l.c", "ltd", "limited", "gmbh", "ag", "sa", "s.a", "sas", "bv", "b.v", "co", "corp",
     "plc", "llp", "lp", "pty ltd", "oy", "ab", "aps", "srl", "s.r.l", "sp. z o.o", "kg", "nv", "n.v",
 })
+
+
+#: Countries, as the location line names them, whose own currency ads write as a bare "$".
+_LOCAL_DOLLARS: dict[str, str] = {"canada": "CAD", "australia": "AUD", "new zealand": "NZD"}
+#: A paragraph or list item of the ad that opens with a pay label: "<p>Wage: $45 per hour</p>".
+_PAY_PARAGRAPH = re.compile(
+    r"<(?:p|li)\b[^>]*>\s*(?P<text>(?:wages?|salary(?:\s+range)?|pay(?:\s+rate)?|hourly\s+rate|rate|compensation)"
+    r"\s*:[^<]{1,200})</(?:p|li)>",
+    re.IGNORECASE,
+)
 
 
 class PythonOrg:
@@ -55,6 +74,8 @@ class PythonOrg:
             url=item.link,
             company=company,
             location_raw=location,
+            salary_currency=local_dollar(location),
+            salary_text=pay_paragraph(description),
             tags=list(item.categories),
             description_html=description,
             posted_at=item.published,
@@ -89,6 +110,27 @@ def split_location(body: str | None) -> tuple[str | None, str | None]:
     if not first or "<" in first:
         return None, body
     return first, rest.strip() or None
+
+
+def local_dollar(location: str | None) -> str | None:
+    """The currency a bare "$" in the ad stands for: the dollar of the country the location line ends
+    with ("Richmond, BC, Canada" -> CAD); None where "$" means US dollars (the module docstring says why)."""
+    if not location:
+        return None
+    return _LOCAL_DOLLARS.get(location.rsplit(",", 1)[-1].strip().casefold())
+
+
+def pay_paragraph(description: str | None) -> str | None:
+    """The text of the ad's first labelled pay paragraph that holds a figure ("Wage: $45 per hour").
+
+    A label with no figure ("Salary: Based on experience", or "Salary:" over a paragraph of its own) is
+    passed over; the normaliser still reads the rest of the ad's pay lines.
+    """
+    for found in _PAY_PARAGRAPH.finditer(description or ""):
+        text = " ".join(html.unescape(found.group("text")).split())
+        if any(char.isdigit() for char in text):
+            return text
+    return None
 
 
 def _job_id(url: str | None) -> str | None:

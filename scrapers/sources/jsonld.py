@@ -14,6 +14,11 @@ taken down, and reading it as "no listings" would close its posting on the stren
 and say nothing; as an error it shows in the source's state and closes nothing. A page reached from a
 sitemap is different: sitemaps also list pages that are not postings (the careers index, a team
 page), so there it is only a warning and the rest of the sitemap is read on.
+
+A listing's `url` is the page it was read from; when that is unknown (a saved page), the page's own
+`<link rel="canonical">`. A JobPosting's `url` counts as its page only when it is not the employer's
+site: We Work Remotely fills it with the company's careers site (Proxify's "http://career.proxify.io",
+the same as its hiringOrganization `sameAs`), which is where one applies, not the listing.
 """
 
 from __future__ import annotations
@@ -21,6 +26,9 @@ from __future__ import annotations
 import hashlib
 import re
 from typing import Any, ClassVar
+from urllib.parse import urlsplit
+
+from selectolax.lexbor import LexborHTMLParser
 
 from aggregator.errors import ParseError
 from aggregator.model import RawListing
@@ -35,6 +43,7 @@ from scrapers.sources._jobposting import (
 )
 from scrapers.sources._ldjson import decode_lenient, json_ld_blocks, nodes_of_type
 from scrapers.sources._sitemap import PROLOG_COMMENT, read_sitemap
+from scrapers.sources._values import http_url
 from scrapers.sources.base import Defaults, Page, ParseContext
 
 #: "2025-06-10 08:35:07 UTC", as WWR states datePosted: ISO 8601 but for the space and the zone name.
@@ -66,6 +75,8 @@ class JsonLd:
             capped = sitemap.urls[:MAX_SITEMAP_URLS]
             return Page(follow=capped, complete=len(capped) == len(sitemap.urls))
         page = Page()
+        if ctx.url is None:
+            ctx = ParseContext(url=canonical_url(text), board=ctx.board, page=ctx.page)
         postings: list[dict[str, Any]] = []
         blocks = json_ld_blocks(text)
         for index, block in enumerate(blocks):
@@ -120,13 +131,16 @@ class JsonLd:
             raise ValueError("no title")
         company = read_company(posting.get("hiringOrganization"))
         own_url = first_text(posting.get("url"))
+        # The posting's own page, unless its url is the employer's site (the module docstring says why).
+        posting_page = None if _employer_site(own_url, posting.get("hiringOrganization")) else own_url
+        url = ctx.url or posting_page
         where = read_where(posting)
         pay = read_pay(posting.get("baseSalary") or posting.get("estimatedSalary"))
         candidates = [
             read_identifier(posting.get("identifier")),
             # The page URL names one posting only when the page holds one.
             ctx.url if single else None,
-            own_url,
+            posting_page,
             _stable_hash(title, company, where.location_raw),
         ]
         fallback = f"{candidates[-1]}-{len(used_ids)}"
@@ -135,8 +149,8 @@ class JsonLd:
             source=self.name,
             external_id=external_id,
             title=title,
-            url=ctx.url or own_url,
-            apply_url=own_url if own_url and own_url != ctx.url else None,
+            url=url,
+            apply_url=own_url if own_url and own_url != url else None,
             company=company,
             location_raw=where.location_raw,
             places=where.places,
@@ -168,6 +182,34 @@ def _markup_text(payload: bytes) -> str:
     if "<" not in text or text.count("\ufffd") > len(text) // 10:
         raise ParseError("jsonld: not an HTML or XML document")
     return text
+
+
+def canonical_url(document: str) -> str | None:
+    """The page's `<link rel="canonical">`, when it is an absolute http(s) URL."""
+    for link in LexborHTMLParser(document).css("link[rel][href]"):
+        if "canonical" in (link.attributes.get("rel") or "").lower().split():
+            return http_url(link.attributes.get("href"))
+    return None
+
+
+def _employer_site(url: str | None, organization: Any) -> bool:
+    """Whether `url` is the hiring organisation's own site (its `sameAs` or `url`), scheme, "www." and a
+    trailing slash aside."""
+    node = organization[0] if isinstance(organization, list) and organization else organization
+    if not url or not isinstance(node, dict):
+        return False
+    sites = {_site_key(first_text(node.get(key))) for key in ("sameAs", "url")} - {None}
+    return _site_key(url) in sites
+
+
+def _site_key(url: str | None) -> tuple[str, str] | None:
+    try:
+        parts = urlsplit(url.strip()) if url else None
+    except ValueError:
+        return None
+    if parts is None or not parts.hostname:
+        return None
+    return parts.hostname.removeprefix("www."), parts.path.rstrip("/")
 
 
 def _blocks_said(blocks: int, broken: int) -> str:

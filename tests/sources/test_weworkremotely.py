@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable
 from datetime import UTC, datetime
 
@@ -137,3 +138,48 @@ def test_broken_item_skipped() -> None:
 def test_not_a_feed(payload: bytes) -> None:
     with pytest.raises(ParseError, match=r"^weworkremotely: "):
         parse("weworkremotely", payload)
+
+
+# --- a WWR job page, read by the jsonld source (its JobPosting `url` is the company's site) -------------
+
+WWR_PAGE = "https://weworkremotely.com/remote-jobs/proxify-ab-senior-next-js-developer-1"
+
+
+def test_real_job_page_url_is_the_listing_not_the_company_site(real: Callable[[str], bytes]) -> None:
+    """jsonld-2 is Proxify's WWR page; its JobPosting `url` and hiringOrganization `sameAs` are both
+    "http://career.proxify.io". Read without its address, the listing's url was that careers site."""
+    [saved] = parse_normalised("jsonld", real("jsonld-2.html"))
+    assert saved.url is None  # was "http://career.proxify.io/": the fragment names no page of its own
+    assert saved.apply_url == "http://career.proxify.io/"
+    assert saved.external_id == "proxify-ab-senior-next-js-developer-1"
+    [fetched] = parse_normalised("jsonld", real("jsonld-2.html"), url=WWR_PAGE)
+    assert (fetched.url, fetched.apply_url) == (WWR_PAGE, "http://career.proxify.io/")
+
+
+def _wwr_page(canonical: str | None, posting_url: str, same_as: str) -> bytes:
+    link = f'<link rel="canonical" href="{canonical}">' if canonical else ""
+    posting = {"@context": "http://schema.org/", "@type": "JobPosting", "title": "Senior Python Developer",
+               "url": posting_url, "identifier": {"@type": "PropertyValue", "value": "acme-senior-python-developer"},
+               "hiringOrganization": {"@type": "Organization", "name": "Acme", "sameAs": same_as}}
+    return (f"<html><head>{link}<script type=\"application/ld+json\">{json.dumps(posting)}</script>"
+            "</head><body></body></html>").encode()
+
+
+@pytest.mark.parametrize(
+    ("page", "expected"),
+    [
+        # The canonical link names the WWR page; the careers site is where to apply.
+        (_wwr_page("https://weworkremotely.com/remote-jobs/acme-senior-python-developer", "https://careers.acme.example",
+                   "https://www.careers.acme.example/"),
+         ("https://weworkremotely.com/remote-jobs/acme-senior-python-developer", "https://careers.acme.example")),
+        # Neither the address nor a canonical link: the page is unknown rather than the careers site.
+        (_wwr_page(None, "http://careers.acme.example", "http://careers.acme.example"),
+         (None, "http://careers.acme.example")),
+        # A posting url that is not the employer's site is the posting's own page, as before.
+        (_wwr_page(None, "https://jobs.acme.example/42", "https://acme.example"),
+         ("https://jobs.acme.example/42", None)),
+    ],
+)
+def test_job_page_url_and_apply_url(page: bytes, expected: tuple[str | None, str | None]) -> None:
+    [job] = parse("jsonld", page).listings
+    assert (job.url, job.apply_url) == expected

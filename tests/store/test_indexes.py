@@ -11,7 +11,7 @@ import json
 import asyncpg
 import pytest
 
-from aggregator.store import duplicates, raw_items, sources
+from aggregator.store import duplicates, metrics, raw_items, sources
 from aggregator.store.postings import ingest
 from tests.store.test_ingest import item
 
@@ -29,6 +29,9 @@ QUERIES = [
     ("postings_job", "SELECT id FROM postings WHERE job_id = 1"),
     ("deliveries_due", "SELECT id FROM deliveries WHERE state IN ('pending', 'failed') AND next_attempt_at <= now()"),
     ("alerts_keys", "SELECT id FROM alerts WHERE status = 'active' AND keys && ARRAY['t:django']"),
+    # What /metrics counts on every scrape however large the table: deliveries still to go.
+    ("deliveries_due", metrics._ACTIVE_DELIVERIES),
+    ("deliveries_stale", metrics._ACTIVE_DELIVERIES),
     # The sweep's retentions.
     ("raw_items_fetched", raw_items._PURGE.replace("$1", "30").replace("$2", "10000")),
     ("fetch_runs_source_started", sources._PRUNE_RUNS.replace("$1", "30").replace("$2", "10000")),

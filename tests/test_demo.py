@@ -91,6 +91,7 @@ def test_demo_on_this_runs_servers(clean_db: str, cli_env: Callable[..., dict[st
     _check_files(out)
 
     assert "dropped at the end (your database is untouched)" in result.stdout
+    assert "they lead nowhere now that it is gone" in result.stdout  # the emails' links, said before a click
     # It ran in a database of its own, dropped, and under Redis keys of its own, deleted: the
     # configured database holds nothing of it, so an operator's data is never mixed with samples
     # and the demo can be run again.

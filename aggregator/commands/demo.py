@@ -39,7 +39,7 @@ def demo_command(args: argparse.Namespace) -> int:
     print("hirewire demo: " + ("starting a private PostgreSQL and Redis, " if private else "")
           + "serving the sample feeds on loopback, running the scheduler and a worker …", file=sys.stderr, flush=True)
     result = run_demo(args.out)
-    print(summary(result))
+    print(summary(result, load_settings().public_url))
     if not result.ok:
         print("hirewire: demo: not everything was fetched and delivered (see the summary above)", file=sys.stderr)
         return 1
@@ -54,8 +54,9 @@ def _relative(path: Path) -> str:
         return str(path)
 
 
-def summary(result: DemoResult) -> str:
-    """The printed report: fetched → stored → merged → matched → delivered, then the files."""
+def summary(result: DemoResult, public_url: str) -> str:
+    """The printed report: fetched → stored → merged → matched → delivered, then the files, and where
+    their links lead (nowhere, once the run's database is gone: a click would only meet a refusal)."""
     out: list[str] = []
     sources = result.sources
     out.append(f"1. Fetched {len(sources)} sources from the sample server at {result.feeds_url}")
@@ -90,6 +91,12 @@ def summary(result: DemoResult) -> str:
         mark = "signature valid" if hook.verified else "SIGNATURE INVALID"
         out.append(f"   {_relative(hook.path)}  — {hook.type}: {hook.title} ({mark})")
     out.append("   (each .html has its raw message beside it as .eml, with every header)")
+    if result.kept:
+        out.append(f"   Their links (unsubscribe, the alerts page) open at {public_url} while `hirewire run` serves "
+                   "this database.")
+    else:
+        out.append(f"   Their links (unsubscribe, the alerts page) point at {public_url}, for the run's database: "
+                   "they lead nowhere now that it is gone.")
     if result.own_database:
         out.append("\nThe run had a database of its own on your PostgreSQL server, dropped at the end (your "
                    "database is untouched); unset HIREWIRE_DATABASE_URL and set HIREWIRE_DATA_DIR to keep one.")

@@ -94,7 +94,7 @@ _ALERT_FIELDS: dict[str, Any] = {
     "timezone": {"type": "string", "description": "IANA time zone, e.g. Europe/Berlin"},
 }
 _EMAIL_CHANNEL = {"type": "object", "additionalProperties": False, "required": ["email"],
-                  "properties": {"email": {"type": "string", "format": "email", "maxLength": 254}}}
+                  "properties": {"email": {"type": "string", "format": "idn-email", "maxLength": 254}}}
 _WEBHOOK_CHANNEL = {"type": "object", "additionalProperties": False, "required": ["webhook"],
                     "properties": {"webhook": {"type": "string", "format": "uri", "maxLength": 2000}}}
 
@@ -106,10 +106,14 @@ _SCHEMAS: dict[str, Any] = {
     "SubscriptionInput": {"type": "object", "additionalProperties": False, "required": ["channel"],
                           "description": "An alert with an email channel (webhooks: operator only).",
                           "properties": {**_ALERT_FIELDS, "channel": _EMAIL_CHANNEL}},
-    "Alert": {"type": "object", "required": ["id", "status", "created_at", "channel"], "properties": {
+    # An alert as the API answers it: every field present (defaults filled in), so a generated client
+    # types them as such; only the secret is optional, sent once.
+    "Alert": {"type": "object", "required": ["id", "status", "created_at", *_ALERT_FIELDS, "channel"], "properties": {
         "id": {"type": "integer"}, "status": {"type": "string", "enum": ["pending", "active", "paused", "disabled"]},
         "created_at": _TIME, **_ALERT_FIELDS,
-        "channel": {"type": "object", "properties": {"email": _NSTR, "webhook": _NSTR}},
+        "min_salary": {**_ALERT_FIELDS["min_salary"], "required": ["amount", "currency", "period", "include_unknown"]},
+        "skills": {**_ALERT_FIELDS["skills"], "required": ["any", "all"]},
+        "channel": {"oneOf": [_EMAIL_CHANNEL, _WEBHOOK_CHANNEL]},
         "secret": {"type": "string", "description": "webhook signing secret (whsec_…), only in the response "
                    "that created the alert"}}},
     "AlertPage": {"type": "object", "required": ["alerts", "next_after"], "properties": {

@@ -68,3 +68,23 @@ async def test_every_field_a_job_carries_is_required_in_the_document(api: Api) -
     assert set(detail) == _required(doc, "JobDetail")
     assert {frozenset(p) for p in detail["postings"]} == {frozenset(_required(doc, "Posting"))}
     assert set(location) == _required(doc, "Location")
+
+
+async def test_every_field_an_alert_carries_is_required_in_the_document(api: Api) -> None:
+    """An alert as the API answers it carries every field (defaults filled in), and its channel is
+    one of the two kinds: the document says so. It required only id, status, created_at and channel,
+    and let a channel hold both an email and a webhook, so a generated client typed all else optional."""
+    async with api.http.post(f"{api.url}/v1/alerts", headers=api.operator,
+                             json={"query": "django", "min_salary": {"amount": 90000},
+                                   "channel": {"email": "ada@example.org"}}) as r:
+        created = await r.json()
+        assert r.status == 201, created
+    async with api.http.get(f"{api.url}/v1/alerts/{created['id']}", headers=api.operator) as r:
+        alert = await r.json()
+    async with api.http.get(f"{api.url}/openapi.json") as r:
+        schema = (await r.json())["components"]["schemas"]["Alert"]
+    assert set(alert) == set(schema["required"])
+    assert set(alert["min_salary"]) == set(schema["properties"]["min_salary"]["required"])
+    assert set(alert["skills"]) == set(schema["properties"]["skills"]["required"])
+    assert [set(kind["required"]) for kind in schema["properties"]["channel"]["oneOf"]] == [{"email"}, {"webhook"}]
+    assert set(alert["channel"]) == {"email"}

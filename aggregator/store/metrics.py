@@ -44,8 +44,9 @@ SELECT 'sending', count(*) FROM deliveries WHERE state = 'sending'
 _ALL_DELIVERIES = "SELECT state, count(*) AS n FROM deliveries GROUP BY state"
 _POSTINGS = "SELECT source, count(*) AS n FROM postings GROUP BY source"
 _JOBS = "SELECT count(*) FROM jobs"
-# The planner's row estimate; -1 before the table was first analysed.
-_ROWS = "SELECT reltuples::bigint FROM pg_class WHERE oid = $1::regclass"
+# The planner's row estimates of the counted tables; -1 before a table was first analysed.
+_ROWS = """SELECT relname::text AS name, reltuples::bigint AS n FROM pg_class
+WHERE oid = ANY(ARRAY['jobs', 'postings', 'deliveries']::regclass[])"""
 # The share of rows holding each of a column's most common values, from the last ANALYZE.
 _SHARES = """
 SELECT most_common_vals::text::text[] AS vals, most_common_freqs AS freqs FROM pg_stats
@@ -56,12 +57,6 @@ _FETCHES = """SELECT source, status, count(*) AS n FROM fetch_runs
 WHERE started_at > now() - interval '24 hours' GROUP BY source, status"""
 
 
-async def _estimated_rows(conn: asyncpg.Connection, table: str, exact_up_to: int) -> int | None:
-    """The planner's estimate of the table's rows when it is past `exact_up_to`, else None (count it)."""
-    rows = await conn.fetchval(_ROWS, table)
-    return int(rows) if rows is not None and rows > exact_up_to else None
-
-
 async def _by_value(conn: asyncpg.Connection, table: str, column: str, rows: int) -> dict[str, int]:
     """Rows per value of `column`, estimated from the shares of its most common values."""
     shares = await conn.fetchrow(_SHARES, table, column)
@@ -70,8 +65,7 @@ async def _by_value(conn: asyncpg.Connection, table: str, column: str, rows: int
     return {value: round(rows * share) for value, share in zip(shares["vals"], shares["freqs"], strict=True)}
 
 
-async def _deliveries(conn: asyncpg.Connection, exact_up_to: int) -> dict[str, int]:
-    rows = await _estimated_rows(conn, "deliveries", exact_up_to)
+async def _deliveries(conn: asyncpg.Connection, rows: int | None) -> dict[str, int]:
     if rows is None:
         return {r["state"]: r["n"] for r in await conn.fetch(_ALL_DELIVERIES)}
     active = {r["state"]: r["n"] for r in await conn.fetch(_ACTIVE_DELIVERIES)}
@@ -80,22 +74,22 @@ async def _deliveries(conn: asyncpg.Connection, exact_up_to: int) -> dict[str, i
     return {**finished, **active}
 
 
-async def _postings(conn: asyncpg.Connection, exact_up_to: int) -> dict[str, int]:
-    rows = await _estimated_rows(conn, "postings", exact_up_to)
+async def _postings(conn: asyncpg.Connection, rows: int | None) -> dict[str, int]:
     if rows is None:
         return {r["source"]: r["n"] for r in await conn.fetch(_POSTINGS)}
     return await _by_value(conn, "postings", "source", rows)
 
 
-async def _jobs(conn: asyncpg.Connection, exact_up_to: int) -> int:
-    rows = await _estimated_rows(conn, "jobs", exact_up_to)
+async def _jobs(conn: asyncpg.Connection, rows: int | None) -> int:
     return rows if rows is not None else int(await conn.fetchval(_JOBS) or 0)
 
 
 async def figures(conn: asyncpg.Connection, *, exact_up_to: int = EXACT_UP_TO) -> Figures:
-    deliveries = await _deliveries(conn, exact_up_to)
-    postings = await _postings(conn, exact_up_to)
-    jobs = await _jobs(conn, exact_up_to)
+    # Each table's estimate when it is past `exact_up_to` (then it is estimated); absent: count it.
+    estimated = {r["name"]: int(r["n"]) for r in await conn.fetch(_ROWS) if r["n"] > exact_up_to}
+    deliveries = await _deliveries(conn, estimated.get("deliveries"))
+    postings = await _postings(conn, estimated.get("postings"))
+    jobs = await _jobs(conn, estimated.get("jobs"))
     sources = await conn.fetch(_SOURCES)
     fetches = await conn.fetch(_FETCHES)
     return Figures(deliveries=deliveries, jobs=jobs, postings=postings,

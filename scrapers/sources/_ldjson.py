@@ -10,26 +10,44 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Iterator
+from dataclasses import dataclass
 from typing import Any
 
 from selectolax.lexbor import LexborHTMLParser
 
-__all__ = ["decode_lenient", "json_ld_blocks", "nodes_of_type", "types_of"]
+from scrapers.sources._values import http_url
+
+__all__ = ["Markup", "decode_lenient", "nodes_of_type", "read_markup", "types_of"]
 
 _WRAPPERS = re.compile(r"^\s*(?:<!--|//\s*<!\[CDATA\[|<!\[CDATA\[)|(?:-->|//\s*\]\]>|\]\]>)\s*$")
 #: A JobPosting may sit inside a WebPage's mainEntity or an ItemList; deeper nesting is not a posting.
 _MAX_DEPTH = 6
 
 
-def json_ld_blocks(document: str) -> list[str]:
-    """The text of every `<script type="application/ld+json">` element, in page order."""
+@dataclass(frozen=True, slots=True)
+class Markup:
+    """What a page's HTML says about itself: its JSON-LD blocks and its canonical link."""
+
+    #: The text of every `<script type="application/ld+json">` element, in page order.
+    blocks: list[str]
+    #: The page's `<link rel="canonical">`, when it is an absolute http(s) URL.
+    canonical: str | None
+
+
+def read_markup(document: str) -> Markup:
+    """The page's JSON-LD blocks and canonical link, from one parse of the document."""
     tree = LexborHTMLParser(document)
     blocks = []
     for script in tree.css("script"):
         kind = (script.attributes.get("type") or "").strip().lower()
         if kind.startswith("application/ld+json"):
             blocks.append(script.text(deep=True))
-    return blocks
+    canonical = None
+    for link in tree.css("link[rel][href]"):
+        if "canonical" in (link.attributes.get("rel") or "").lower().split():
+            canonical = http_url(link.attributes.get("href"))
+            break
+    return Markup(blocks, canonical)
 
 
 def decode_lenient(text: str) -> Any:

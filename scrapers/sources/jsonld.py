@@ -28,8 +28,6 @@ import re
 from typing import Any, ClassVar
 from urllib.parse import urlsplit
 
-from selectolax.lexbor import LexborHTMLParser
-
 from aggregator.errors import ParseError
 from aggregator.model import RawListing
 from scrapers.sources._jobposting import (
@@ -41,9 +39,8 @@ from scrapers.sources._jobposting import (
     read_pay,
     read_where,
 )
-from scrapers.sources._ldjson import decode_lenient, json_ld_blocks, nodes_of_type
+from scrapers.sources._ldjson import decode_lenient, nodes_of_type, read_markup
 from scrapers.sources._sitemap import PROLOG_COMMENT, read_sitemap
-from scrapers.sources._values import http_url
 from scrapers.sources.base import Defaults, Page, ParseContext
 
 #: "2025-06-10 08:35:07 UTC", as WWR states datePosted: ISO 8601 but for the space and the zone name.
@@ -75,10 +72,11 @@ class JsonLd:
             capped = sitemap.urls[:MAX_SITEMAP_URLS]
             return Page(follow=capped, complete=len(capped) == len(sitemap.urls))
         page = Page()
+        markup = read_markup(text)
         if ctx.url is None:
-            ctx = ParseContext(url=canonical_url(text), board=ctx.board, page=ctx.page)
+            ctx = ParseContext(url=markup.canonical, board=ctx.board, page=ctx.page)
         postings: list[dict[str, Any]] = []
-        blocks = json_ld_blocks(text)
+        blocks = markup.blocks
         for index, block in enumerate(blocks):
             try:
                 postings.extend(nodes_of_type(decode_lenient(block), "jobposting"))
@@ -182,14 +180,6 @@ def _markup_text(payload: bytes) -> str:
     if "<" not in text or text.count("\ufffd") > len(text) // 10:
         raise ParseError("jsonld: not an HTML or XML document")
     return text
-
-
-def canonical_url(document: str) -> str | None:
-    """The page's `<link rel="canonical">`, when it is an absolute http(s) URL."""
-    for link in LexborHTMLParser(document).css("link[rel][href]"):
-        if "canonical" in (link.attributes.get("rel") or "").lower().split():
-            return http_url(link.attributes.get("href"))
-    return None
 
 
 def _employer_site(url: str | None, organization: Any) -> bool:
